@@ -1,0 +1,25 @@
+# Developer commands; everything generated goes to .odoo-dev/ (git-ignored).
+DEV := tools/dev.sh
+
+.PHONY: run test stop shell setup lint bench e2e clean
+
+run:     ## set up everything, then serve customer_demo on http://localhost:$${ODOO_PORT:-8069}
+	@bash $(DEV) run
+
+test:    ## set up everything, fresh test database, run the pytest-odoo suite
+	@bash $(DEV) test
+
+stop:    ## stop the Odoo server and the private PostgreSQL
+	@bash $(DEV) stop
+
+shell:   ## odoo shell on the demo database
+	@bash $(DEV) shell
+
+setup:
+	@bash $(DEV) setup
+
+lint:    ## flake8 + pylint-odoo + XML well-formedness
+	@bash tools/lint.sh
+
+clean: stop
+	rm -rf .odoo-dev

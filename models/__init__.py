@@ -1,0 +1,2 @@
+from . import customer_type
+from . import res_partner
