@@ -16,7 +16,11 @@
         "data/customer_type_data.xml",
         "wizards/customer_hold_wizard_views.xml",
         "views/customer_type_views.xml",
+        # [data: commercial terms]
+        # [data: relationships and history]
+        # [data: classification, follow-up and metrics]
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "views/customer_management_menus.xml",
     ],
     "demo": [

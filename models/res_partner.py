@@ -10,6 +10,13 @@ CUSTOMER_STATUS = [
     ("hold", "Financial hold"),
     ("inactive", "Inactive"),
 ]
+PROSPECT_CLASS = [
+    ("a", "A - closes within 1 month"),
+    ("b", "B - closes within 3 months"),
+    ("c", "C - closes within 6 months"),
+    ("d", "D - potential, 6+ months away"),
+    ("e", "E - no need (dead)"),
+]
 # The sales pipeline, in the order the forward/back buttons walk it.
 PIPELINE = ["prospect_c", "prospect_b", "prospect_a", "negotiation", "active"]
 
@@ -40,6 +47,25 @@ class ResPartner(models.Model):
     status_before_hold = fields.Selection(
         CUSTOMER_STATUS, readonly=True, copy=False,
         help="Status to return to when the financial hold is released.")
+    prospect_class = fields.Selection(
+        PROSPECT_CLASS, string="Class", index=True, track_visibility="onchange",
+        help="A: obvious need, closes within 1 month; B: within 3 months; C: within "
+             "6 months; D: potential need, at least 6 months away; E: no need (dead). "
+             "The class sets how often the customer is followed up.")
+    # Credit, in the current company's currency (see _get_credit_used).
+    credit_used = fields.Monetary(
+        compute="_compute_credit", currency_field="credit_currency_id",
+        groups="base.group_user",
+        help="Open receivables and draft invoices plus confirmed orders not yet "
+             "invoiced, for the current company.")
+    credit_available = fields.Monetary(
+        compute="_compute_credit", currency_field="credit_currency_id",
+        help="Credit limit minus credit used (empty when no limit is set).")
+    credit_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_credit", string="Credit Currency")
+    # [fields: commercial terms]
+    # [fields: relationships and history]
+    # [fields: classification, follow-up and metrics]
 
     _sql_constraints = [
         ("customer_number_company_uniq", "unique(customer_number, company_id)",
@@ -51,6 +77,21 @@ class ResPartner(models.Model):
         # The number is part of the display name so that two customers with the
         # same name are told apart, and name_search finds customers by number.
         return super(ResPartner, self)._compute_display_name()
+
+    @api.multi
+    def _compute_credit(self):
+        company = self.env.user.company_id
+        used = self._get_credit_used(company)
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            partner.credit_currency_id = company.currency_id
+            partner.credit_used = used.get(commercial.id, 0.0)
+            partner.credit_available = (
+                commercial.credit_limit - partner.credit_used if commercial.credit_limit else 0.0)
+
+    # [computes: commercial terms]
+    # [computes: relationships and history]
+    # [computes: classification, follow-up and metrics]
 
     @api.model
     def _read_group_customer_status(self, values, domain, order):
@@ -134,6 +175,76 @@ class ResPartner(models.Model):
         sequence = self.env.ref("customer_management.seq_customer_number").sudo()
         for partner in todo:
             super(ResPartner, partner).write({"customer_number": sequence.next_by_id()})
+
+    # ------------------------------------------------------------------
+    # Follow-up cadence
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_followup_cadence(self):
+        """Days between follow-ups per prospect class, from the settings."""
+        settings = self.env["res.config.settings"]
+        return {cls: settings.get_customer_management_param("cadence_%s" % cls)
+                for cls, _label in PROSPECT_CLASS}
+
+    # ------------------------------------------------------------------
+    # Credit
+    # ------------------------------------------------------------------
+    @api.multi
+    def _get_credit_used(self, company):
+        """Credit used per commercial partner of ``self`` in ``company``, in the
+        company currency: {commercial_partner_id: amount}.
+
+        Three set-based queries whatever the number of partners, invoices or
+        orders: posted receivables still open, draft customer invoices, and the
+        not yet invoiced part of confirmed orders (converted per currency).
+        """
+        partner_ids = tuple(set(self.mapped("commercial_partner_id").ids))
+        if not partner_ids:
+            return {}
+        cr = self.env.cr
+        used = dict.fromkeys(partner_ids, 0.0)
+        cr.execute("""
+            SELECT aml.partner_id, SUM(aml.amount_residual)
+              FROM account_move_line aml
+              JOIN account_account acc ON acc.id = aml.account_id
+              JOIN account_move am ON am.id = aml.move_id
+             WHERE aml.partner_id IN %s AND aml.company_id = %s
+               AND acc.internal_type = 'receivable' AND NOT aml.reconciled
+               AND am.state = 'posted'
+             GROUP BY aml.partner_id""", (partner_ids, company.id))
+        for partner_id, amount in cr.fetchall():
+            used[partner_id] += amount or 0.0
+        cr.execute("""
+            SELECT ai.commercial_partner_id, SUM(ai.amount_total_company_signed)
+              FROM account_invoice ai
+             WHERE ai.commercial_partner_id IN %s AND ai.company_id = %s
+               AND ai.state = 'draft' AND ai.type IN ('out_invoice', 'out_refund')
+             GROUP BY ai.commercial_partner_id""", (partner_ids, company.id))
+        for partner_id, amount in cr.fetchall():
+            used[partner_id] += amount or 0.0
+        cr.execute("""
+            SELECT p.commercial_partner_id, so.currency_id,
+                   SUM(CASE WHEN sol.product_uom_qty > 0
+                            THEN sol.price_total * (sol.product_uom_qty - sol.qty_invoiced)
+                                 / sol.product_uom_qty
+                            ELSE 0 END)
+              FROM sale_order_line sol
+              JOIN sale_order so ON so.id = sol.order_id
+              JOIN res_partner p ON p.id = so.partner_id
+             WHERE p.commercial_partner_id IN %s AND so.company_id = %s
+               AND so.state IN ('sale', 'done') AND sol.qty_invoiced < sol.product_uom_qty
+             GROUP BY p.commercial_partner_id, so.currency_id""", (partner_ids, company.id))
+        Currency = self.env["res.currency"]
+        for partner_id, currency_id, amount in cr.fetchall():
+            if currency_id != company.currency_id.id:
+                amount = Currency.browse(currency_id).with_context(
+                    date=fields.Date.context_today(self)).compute(amount, company.currency_id)
+            used[partner_id] += amount or 0.0
+        return used
+
+    # [methods: commercial terms]
+    # [methods: relationships and history]
+    # [methods: classification, follow-up and metrics]
 
     # ------------------------------------------------------------------
     # Status lifecycle
