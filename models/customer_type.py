@@ -37,8 +37,10 @@ class CustomerType(models.Model):
     @api.multi
     def _compute_partner_count(self):
         data = self.env["res.partner"].read_group(
-            [("customer_type_id", "in", self.ids)], ["customer_type_id"],
-            ["customer_type_id"])
+            [("customer_type_id", "in", self.ids)],
+            ["customer_type_id"],
+            ["customer_type_id"],
+        )
         counts = {d["customer_type_id"][0]: d["customer_type_id_count"] for d in data}
         for ctype in self:
             ctype.partner_count = counts.get(ctype.id, 0)
@@ -46,7 +48,12 @@ class CustomerType(models.Model):
     @api.multi
     def action_view_partners(self):
         self.ensure_one()
-        action = self.env.ref("customer_management.res_partner_customer_action").read()[0]
+        action = self.env.ref("customer_management.res_partner_customer_action").read()[
+            0
+        ]
         action["domain"] = [("customer_type_id", "=", self.id)]
-        action["context"] = {"default_customer_type_id": self.id, "default_customer": True}
+        action["context"] = {
+            "default_customer_type_id": self.id,
+            "default_customer": True,
+        }
         return action

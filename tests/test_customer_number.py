@@ -18,7 +18,9 @@ class TestCustomerNumber(CustomerCase):
         second = self._create_customer("Numbered Two")
         self.assertEqual(first.customer_number, expected)
         self.assertRegex(first.customer_number, r"^C\d{6}$")
-        self.assertEqual(int(second.customer_number[1:]), int(first.customer_number[1:]) + 1)
+        self.assertEqual(
+            int(second.customer_number[1:]), int(first.customer_number[1:]) + 1
+        )
 
     def test_individual_without_company_is_a_commercial_customer(self):
         person = self.Partner.create({"name": "Jane Buyer", "customer": True})
@@ -27,14 +29,21 @@ class TestCustomerNumber(CustomerCase):
     def test_contacts_and_non_customers_get_no_number(self):
         company = self._create_customer("Parent Co")
         contact = self.Partner.create({"name": "John Contact", "parent_id": company.id})
-        vendor = self.Partner.create({"name": "Vendor Co", "is_company": True,
-                                      "customer": False, "supplier": True})
+        vendor = self.Partner.create(
+            {
+                "name": "Vendor Co",
+                "is_company": True,
+                "customer": False,
+                "supplier": True,
+            }
+        )
         self.assertFalse(contact.customer_number)
         self.assertFalse(vendor.customer_number)
 
     def test_number_assigned_when_partner_becomes_customer(self):
-        vendor = self.Partner.create({"name": "Later Customer", "is_company": True,
-                                      "customer": False})
+        vendor = self.Partner.create(
+            {"name": "Later Customer", "is_company": True, "customer": False}
+        )
         self.assertFalse(vendor.customer_number)
         expected = self._next_number()
         vendor.write({"customer": True})
@@ -87,7 +96,9 @@ class TestCustomerNumber(CustomerCase):
         lyon = self._create_customer("Dupont Services", city="Lyon")
         names = dict((paris | lyon).name_get())
         self.assertNotEqual(names[paris.id], names[lyon.id])
-        self.assertEqual(names[paris.id], "Dupont Services [%s]" % paris.customer_number)
+        self.assertEqual(
+            names[paris.id], "Dupont Services [%s]" % paris.customer_number
+        )
         self.assertIn(lyon.customer_number, lyon.display_name)
 
     def test_contact_name_keeps_company_prefix(self):
@@ -100,18 +111,21 @@ class TestCustomerNumber(CustomerCase):
         self._create_customer("Someone Else")
         found = self.Partner.name_search(customer.customer_number)
         self.assertEqual([pid for pid, _name in found], [customer.id])
-        found = self.Partner.name_search(customer.customer_number[-4:], operator="ilike")
+        found = self.Partner.name_search(
+            customer.customer_number[-4:], operator="ilike"
+        )
         self.assertIn(customer.id, [pid for pid, _name in found])
 
     def test_search_by_number_field(self):
         customer = self._create_customer("Searched Co")
         self.assertEqual(
             self.Partner.search([("customer_number", "=", customer.customer_number)]),
-            customer)
+            customer,
+        )
 
     def test_number_is_readonly_in_views(self):
         view = self.Partner.fields_view_get(view_type="form")
         self.assertRegex(view["arch"], r'name="customer_number"')
-        self.assertTrue(self.Partner.fields_get(["customer_number"])
-                        ["customer_number"]["readonly"])
-
+        self.assertTrue(
+            self.Partner.fields_get(["customer_number"])["customer_number"]["readonly"]
+        )

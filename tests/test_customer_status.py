@@ -21,7 +21,9 @@ class TestCustomerStatus(CustomerCase):
             partner.action_status_forward()
             seen.append(partner.customer_status)
         self.assertEqual(seen, ["prospect_b", "prospect_a", "negotiation", "active"])
-        self.assertEqual(self.customer.status_date, fields.Date.context_today(self.customer))
+        self.assertEqual(
+            self.customer.status_date, fields.Date.context_today(self.customer)
+        )
 
     def test_back_walks_the_pipeline_back(self):
         self.customer.write({"customer_status": "active"})
@@ -29,7 +31,9 @@ class TestCustomerStatus(CustomerCase):
         for _step in range(4):
             self.customer.action_status_back()
             seen.append(self.customer.customer_status)
-        self.assertEqual(seen, ["negotiation", "prospect_a", "prospect_b", "prospect_c"])
+        self.assertEqual(
+            seen, ["negotiation", "prospect_a", "prospect_b", "prospect_c"]
+        )
 
     def test_forward_from_active_is_refused(self):
         self.customer.write({"customer_status": "active"})
@@ -61,10 +65,13 @@ class TestCustomerStatus(CustomerCase):
 
     def test_status_change_is_tracked_in_chatter(self):
         self.customer.write({"customer_status": "prospect_a"})
-        tracking = self.env["mail.tracking.value"].search([
-            ("mail_message_id.res_id", "=", self.customer.id),
-            ("mail_message_id.model", "=", "res.partner"),
-            ("field", "=", "customer_status")])
+        tracking = self.env["mail.tracking.value"].search(
+            [
+                ("mail_message_id.res_id", "=", self.customer.id),
+                ("mail_message_id.model", "=", "res.partner"),
+                ("field", "=", "customer_status"),
+            ]
+        )
         changes = [(t.old_value_char, t.new_value_char) for t in tracking]
         self.assertIn(("C-level prospect", "A-level prospect"), changes)
 
@@ -73,7 +80,9 @@ class TestCustomerStatus(CustomerCase):
         self.customer.write({"name": "Renamed Pipeline Co"})
         self.assertEqual(self.customer.status_date, "2020-01-01")
         self.customer.write({"customer_status": "prospect_b"})
-        self.assertEqual(self.customer.status_date, fields.Date.context_today(self.customer))
+        self.assertEqual(
+            self.customer.status_date, fields.Date.context_today(self.customer)
+        )
 
     def test_plain_user_cannot_move_status(self):
         with self.assertRaises(AccessError):
@@ -95,7 +104,9 @@ class TestHoldActions(CustomerCase):
         super(TestHoldActions, cls).setUpClass()
         cls.customer = cls._create_customer("Held Co")
         cls.customer.write({"customer_status": "negotiation"})
-        cls.contact = cls.Partner.create({"name": "Held Contact", "parent_id": cls.customer.id})
+        cls.contact = cls.Partner.create(
+            {"name": "Held Contact", "parent_id": cls.customer.id}
+        )
 
     def test_place_and_release_restore_previous_status(self):
         self.customer.sudo(self.credit_manager).action_place_hold("Invoice 42 unpaid")
@@ -105,7 +116,9 @@ class TestHoldActions(CustomerCase):
         self.assertEqual(self.customer.customer_status, "negotiation")
         self.assertFalse(self.customer.status_before_hold)
         bodies = self.customer.message_ids.mapped("body")
-        self.assertTrue(any("Invoice 42 unpaid" in b and "Test credit" in b for b in bodies))
+        self.assertTrue(
+            any("Invoice 42 unpaid" in b and "Test credit" in b for b in bodies)
+        )
         self.assertTrue(any("Paid in full" in b for b in bodies))
 
     def test_hold_through_a_contact_holds_the_company(self):
@@ -137,14 +150,22 @@ class TestHoldActions(CustomerCase):
     def test_wizard_places_and_releases(self):
         Wizard = self.env["customer.hold.wizard"].sudo(self.credit_manager)
         ctx = {"active_model": "res.partner", "active_ids": self.customer.ids}
-        Wizard.with_context(ctx, hold_mode="place").create({"reason": "Limit used"}).action_apply()
+        Wizard.with_context(ctx, hold_mode="place").create(
+            {"reason": "Limit used"}
+        ).action_apply()
         self.assertEqual(self.customer.customer_status, "hold")
-        Wizard.with_context(ctx, hold_mode="release").create({"reason": "Paid"}).action_apply()
+        Wizard.with_context(ctx, hold_mode="release").create(
+            {"reason": "Paid"}
+        ).action_apply()
         self.assertEqual(self.customer.customer_status, "negotiation")
 
     def test_wizard_refuses_salesperson(self):
-        wizard = self.env["customer.hold.wizard"].sudo(self.customer_user).with_context(
-            active_model="res.partner", active_ids=self.customer.ids).create({"reason": "x"})
+        wizard = (
+            self.env["customer.hold.wizard"]
+            .sudo(self.customer_user)
+            .with_context(active_model="res.partner", active_ids=self.customer.ids)
+            .create({"reason": "x"})
+        )
         with self.assertRaises(AccessError):
             wizard.action_apply()
         self.assertEqual(self.customer.customer_status, "negotiation")

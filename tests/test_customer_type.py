@@ -22,16 +22,29 @@ class TestCustomerType(CustomerCase):
             self.assertTrue(ctype.description, xmlid)
 
     def test_partner_shows_type_and_effort(self):
-        customer = self._create_customer("Typed Co", customer_type_id=self.small_business.id)
+        customer = self._create_customer(
+            "Typed Co", customer_type_id=self.small_business.id
+        )
         self.assertEqual(customer.effort_level, "normal")
-        self.assertEqual(self.small_business.partner_count,
-                         self.Partner.search_count(
-                             [("customer_type_id", "=", self.small_business.id)]))
+        self.assertEqual(
+            self.small_business.partner_count,
+            self.Partner.search_count(
+                [("customer_type_id", "=", self.small_business.id)]
+            ),
+        )
 
     def test_manager_configures_types(self):
-        ctype = self.env["customer.type"].sudo(self.manager).create({
-            "name": "Public sector", "effort_level": "high",
-            "description": "Tenders, long decision cycles."})
+        ctype = (
+            self.env["customer.type"]
+            .sudo(self.manager)
+            .create(
+                {
+                    "name": "Public sector",
+                    "effort_level": "high",
+                    "description": "Tenders, long decision cycles.",
+                }
+            )
+        )
         ctype.sudo(self.manager).write({"effort_level": "normal"})
         self.assertEqual(ctype.effort_level, "normal")
         ctype.sudo(self.manager).unlink()

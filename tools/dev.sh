@@ -187,8 +187,9 @@ cmd_test() {
     setup
     log "fresh test database $TEST_DB"
     psql_admin -qc "drop database if exists $TEST_DB" 2>/dev/null
-    odoo -d "$TEST_DB" -i customer_management --stop-after-init --log-level=warn \
-        --without-demo=all
+    # A chart of accounts (generic) so tests can post invoices and payments.
+    odoo -d "$TEST_DB" -i customer_management,l10n_generic_coa --stop-after-init \
+        --log-level=warn --without-demo=all
     export_path
     # Collect through the addons link so that test modules import as
     # odoo.addons.customer_management.tests.* whatever the checkout is called.

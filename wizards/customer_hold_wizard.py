@@ -14,10 +14,13 @@ class CustomerHoldWizard(models.TransientModel):
         return []
 
     partner_ids = fields.Many2many(
-        "res.partner", string="Customers", required=True, default=_default_partner_ids)
+        "res.partner", string="Customers", required=True, default=_default_partner_ids
+    )
     mode = fields.Selection(
-        [("place", "Place on hold"), ("release", "Release hold")], required=True,
-        default=lambda self: self.env.context.get("hold_mode", "place"))
+        [("place", "Place on hold"), ("release", "Release hold")],
+        required=True,
+        default=lambda self: self.env.context.get("hold_mode", "place"),
+    )
     reason = fields.Text(required=True)
 
     @api.multi
