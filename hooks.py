@@ -3,7 +3,8 @@ from odoo import SUPERUSER_ID, api
 
 def post_init_hook(cr, registry):
     """Number the customers that existed before the module was installed and
-    mark those that already bought as active, in two set-based statements."""
+    mark those that already bought (and still have the default status) as
+    active, in two set-based statements."""
     env = api.Environment(cr, SUPERUSER_ID, {})
     sequence = env.ref("customer_management.seq_customer_number")
     cr.execute(
@@ -28,6 +29,7 @@ def post_init_hook(cr, registry):
         UPDATE res_partner p
            SET customer_status = 'active', status_date = CURRENT_DATE
          WHERE p.customer AND p.commercial_partner_id = p.id
+           AND p.customer_status = 'prospect_c'
            AND EXISTS (SELECT 1 FROM sale_order so
                         WHERE so.partner_id IN (SELECT id FROM res_partner c
                                                  WHERE c.commercial_partner_id = p.id)

@@ -24,6 +24,8 @@ APT_PACKAGES="postgresql wkhtmltopdf libldap2-dev libsasl2-dev libpq-dev
 
 log() { printf '\033[1m[dev]\033[0m %s\n' "$*" >&2; }
 die() { printf '[dev] ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=tools/python37.sh
+. "$(dirname "${BASH_SOURCE[0]}")/python37.sh"
 
 as_pg() {
     # PostgreSQL refuses to run as root: run its server tools as `postgres`.
@@ -47,16 +49,6 @@ ensure_apt() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     # The Debian package starts a cluster of its own on 5432; ours does not need it.
-}
-
-find_python37() {
-    if [ -n "$PYTHON37" ]; then echo "$PYTHON37"; return; fi
-    local c
-    for c in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.7*/bin/python3.7 \
-             /root/.pyenv/versions/3.7*/bin/python3.7 "$(command -v python3.7 || true)"; do
-        [ -x "$c" ] && { echo "$c"; return; }
-    done
-    die "CPython 3.7 not found. Install it (e.g. 'pyenv install 3.7.16') or set PYTHON37=/path/to/python3.7"
 }
 
 ensure_venv() {
@@ -153,6 +145,13 @@ export_path() { export PATH="$DEV/node/node_modules/.bin:$VENV/bin:$PATH"; }
 
 odoo() { export_path; "$PY" "$ROOT/tools/odoo_bin.py" -c "$CONF" "$@"; }
 
+addon_hash() {
+    # Content of the addon's own files: an unchanged module is not upgraded.
+    (cd "$ROOT" && find . -path ./.odoo-dev -prune -o -type f \
+        \( -name '*.py' -o -name '*.xml' -o -name '*.csv' -o -name '*.po*' \) -print0 \
+        | sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1)
+}
+
 db_exists() { psql_admin -tAc "select 1 from pg_database where datname='$1'" | grep -q 1; }
 
 set_base_url() {
@@ -171,12 +170,16 @@ cmd_run() {
     setup
     if ! db_exists "$DEMO_DB"; then
         log "creating $DEMO_DB with customer_management and demo data (a few minutes)"
+        # The chart of accounts first: the demo invoices need a sales journal.
+        odoo -d "$DEMO_DB" -i account_invoicing,l10n_generic_coa --stop-after-init \
+            --log-level=warn
         odoo -d "$DEMO_DB" -i customer_management --stop-after-init --log-level=warn
         psql_db -d "$DEMO_DB" -qc "update res_users set password='admin' where login='admin'"
-    else
-        log "updating customer_management in $DEMO_DB"
+    elif [ "$(cat "$DEV/demo.stamp" 2>/dev/null)" != "$(addon_hash)" ]; then
+        log "the module changed: updating customer_management in $DEMO_DB"
         odoo -d "$DEMO_DB" -u customer_management --stop-after-init --log-level=warn
     fi
+    addon_hash > "$DEV/demo.stamp"
     set_base_url "$DEMO_DB"
     log "serving http://localhost:$ODOO_PORT (database $DEMO_DB, admin/admin); Ctrl-C to stop"
     odoo -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" --http-port="$ODOO_PORT" \
@@ -208,7 +211,12 @@ cmd_stop() {
     fi
 }
 
-cmd_shell() { setup; odoo shell -d "$DEMO_DB" --no-http "$@"; }
+cmd_shell() {
+    setup
+    export_path
+    # The sub-command must come before the options.
+    "$PY" "$ROOT/tools/odoo_bin.py" shell -c "$CONF" -d "$DEMO_DB" --no-http "$@"
+}
 
 cmd_odoo() { setup; odoo "$@"; }
 

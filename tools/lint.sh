@@ -18,16 +18,8 @@ PYTHON37="${PYTHON37:-}"
 
 log() { printf '\033[1m[lint]\033[0m %s\n' "$*"; }
 die() { printf '[lint] ERROR: %s\n' "$*" >&2; exit 1; }
-
-find_python37() {
-    if [ -n "$PYTHON37" ]; then echo "$PYTHON37"; return; fi
-    local c
-    for c in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.7*/bin/python3.7 \
-             /root/.pyenv/versions/3.7*/bin/python3.7 "$(command -v python3.7 || true)"; do
-        [ -x "$c" ] && { echo "$c"; return; }
-    done
-    die "CPython 3.7 not found. Install it (e.g. 'pyenv install 3.7.16') or set PYTHON37=/path/to/python3.7"
-}
+# shellcheck source=tools/python37.sh
+. "$(dirname "${BASH_SOURCE[0]}")/python37.sh"
 
 ensure_lint_venv() {
     # Rebuilt from scratch whenever requirements-lint.txt changes, so that a
