@@ -13,6 +13,80 @@ class ResConfigSettings(models.TransientModel):
     cm_cadence_d = fields.Integer("Class D follow-up (days)")
     cm_cadence_e = fields.Integer("Class E follow-up (days)")
     # [settings fields: add below, one block per topic]
+    # Invoicing: early payment discounts are written off to this account.
+    cm_early_discount_account_id = fields.Many2one(
+        "account.account",
+        string="Early payment discount account",
+        domain="[('deprecated', '=', False), ('company_id', '=', company_id)]",
+        help="Account the early payment discount is written off to when a customer "
+        "pays the reduced amount of an invoice within the early-pay days "
+        "(usually an expense account such as 'Cash discounts granted').",
+    )
+    # Financial hold
+    cm_hold_grace_days = fields.Integer(
+        "Grace days",
+        help="An invoice puts its customer on hold when it is overdue "
+        "by more than this many days.",
+    )
+    cm_stalled_quotation_days = fields.Integer(
+        "Stalled quotation days",
+        help="A quotation never confirmed counts as stalled after this many days "
+        "(or once its validity date has passed).",
+    )
+    cm_hold_release_mode = fields.Selection(
+        [
+            ("cure", "As soon as the cause is cured (partial payment under the limit)"),
+            ("full", "Only when every open invoice is paid in full"),
+        ],
+        string="Automatic release",
+    )
+    # Customer metrics: relationship category, payment behaviour, key-account rating.
+    cm_active_paying_days = fields.Integer(
+        "Active paying: bought within (days)",
+        help="A customer whose last purchase is at most this many days old is 'Active "
+        "paying'.",
+    )
+    cm_non_active_days = fields.Integer(
+        "Non-active: no purchase for (days)",
+        help="A customer who bought before but not for this many days is 'Non-active'; "
+        "in between it is 'Active occasional'.",
+    )
+    cm_rating_threshold_a = fields.Float(
+        "Rating A: 12-month revenue from",
+        help="Untaxed revenue of the last 12 months (invoices minus credit notes, "
+        "company currency) from which the suggested rating is A.",
+    )
+    cm_rating_threshold_b = fields.Float(
+        "Rating B: 12-month revenue from",
+        help="Revenue from which the suggested rating is B (below it: C).",
+    )
+    cm_rating_support_load = fields.Integer(
+        "Downgrade from open complaints + requests",
+        help="The suggested rating drops one grade when the customer has at least this "
+        "many open complaints and requests.",
+    )
+    cm_rating_discount = fields.Float(
+        "Downgrade above average discount (%)",
+        help="The suggested rating drops one grade when the average discount of the "
+        "customer's order lines over 12 months exceeds this percentage.",
+    )
+    cm_reliability_watch_days = fields.Integer(
+        "Watch: average days late above",
+        help="Payment reliability is 'Watch' when the average lateness exceeds this.",
+    )
+    cm_reliability_watch_count = fields.Integer(
+        "Watch: late invoices from",
+        help="... or when at least this many invoices of the last 12 months were late.",
+    )
+    cm_reliability_poor_days = fields.Integer(
+        "Poor: average days late above",
+        help="Payment reliability is 'Poor' when the average lateness exceeds this.",
+    )
+    cm_reliability_poor_count = fields.Integer(
+        "Poor: late invoices from",
+        help="... or when at least this many invoices of the last 12 months were late.",
+    )
+    # (validated in res_config_settings_metrics.py)
 
     @api.model
     def _customer_management_params(self):
@@ -25,6 +99,21 @@ class ResConfigSettings(models.TransientModel):
             ("cm_cadence_d", "cadence_d", 30),
             ("cm_cadence_e", "cadence_e", 365),
             # [settings params: add below]
+            # Many2one: stored as the id; 0 when not set (browse it, check it exists).
+            ("cm_early_discount_account_id", "early_discount_account_id", 0),
+            ("cm_hold_grace_days", "hold_grace_days", 0),
+            ("cm_hold_release_mode", "hold_release_mode", "cure"),
+            ("cm_stalled_quotation_days", "stalled_quotation_days", 30),
+            ("cm_active_paying_days", "active_paying_days", 90),
+            ("cm_non_active_days", "non_active_days", 365),
+            ("cm_rating_threshold_a", "rating_threshold_a", 100000.0),
+            ("cm_rating_threshold_b", "rating_threshold_b", 20000.0),
+            ("cm_rating_support_load", "rating_support_load", 3),
+            ("cm_rating_discount", "rating_discount", 10.0),
+            ("cm_reliability_watch_days", "reliability_watch_days", 7),
+            ("cm_reliability_watch_count", "reliability_watch_count", 2),
+            ("cm_reliability_poor_days", "reliability_poor_days", 30),
+            ("cm_reliability_poor_count", "reliability_poor_count", 5),
         ]
 
     @api.model
@@ -48,6 +137,7 @@ class ResConfigSettings(models.TransientModel):
     @api.multi
     def set_values(self):
         super(ResConfigSettings, self).set_values()
+        old_cadence = self.env["res.partner"]._get_followup_cadence()
         params = self.env["ir.config_parameter"].sudo()
         for field_name, key, default in self._customer_management_params():
             value = self[field_name]
@@ -58,3 +148,12 @@ class ResConfigSettings(models.TransientModel):
             elif value is False:
                 value = ""
             params.set_param(PARAM_PREFIX + key, value)
+        self._recompute_followups_if_cadence_changed(old_cadence)
+
+    @api.multi
+    def _recompute_followups_if_cadence_changed(self, old_cadence):
+        partners = self.env["res.partner"]
+        if partners._get_followup_cadence() != old_cadence:
+            partners.sudo().search(
+                [("prospect_class", "!=", False)]
+            )._compute_next_followup_batch()

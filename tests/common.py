@@ -50,3 +50,97 @@ class CustomerCase(SavepointCase):
         values = {"name": name, "is_company": True, "customer": True}
         values.update(vals)
         return cls.Partner.create(values)
+
+
+class SharedCursor:
+    """Stands in for the autonomous cursor of a credit refusal in tests: the
+    refusal's side effects land in the test transaction (inside a savepoint)
+    where the test can see them, instead of a second connection that cannot
+    see the uncommitted test data."""
+
+    def __init__(self, cr):
+        self.cr = cr
+        self.savepoint = None
+
+    def __enter__(self):
+        self.savepoint = self.cr.savepoint()
+        self.savepoint.__enter__()
+        return self.cr
+
+    def __exit__(self, exc_type, exc, tb):
+        return self.savepoint.__exit__(exc_type, exc, tb)
+
+
+class SalesCase(CustomerCase):
+    """Adds a product, orders, invoices and payments at fixed amounts."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(SalesCase, cls).setUpClass()
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Consulting day",
+                "type": "service",
+                "list_price": 100.0,
+                "invoice_policy": "order",
+                "taxes_id": [(6, 0, [])],
+            }
+        )
+        cls.bank_journal = cls.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1
+        )
+
+    @classmethod
+    def _order(cls, partner, amount, confirm=False, user=None):
+        order = (
+            cls.env["sale.order"]
+            .sudo(user or cls.env.user)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": cls.product.id,
+                                "product_uom_qty": 1,
+                                "price_unit": amount,
+                                "tax_id": [(6, 0, [])],
+                            },
+                        )
+                    ],
+                }
+            )
+        )
+        if confirm:
+            order.action_confirm()
+        return order
+
+    @classmethod
+    def _invoice(cls, partner, amount, date_invoice, date_due=None):
+        """A validated customer invoice (through a confirmed order)."""
+        order = cls._order(partner, amount, confirm=True)
+        invoice = cls.env["account.invoice"].browse(order.action_invoice_create())
+        invoice.write({"date_invoice": date_invoice, "payment_term_id": False})
+        invoice.action_invoice_open()
+        invoice.write({"date_due": date_due or date_invoice})
+        return invoice
+
+    def _pay(self, invoice, amount, date=None):
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": invoice.commercial_partner_id.id,
+                "amount": amount,
+                "journal_id": self.bank_journal.id,
+                "payment_date": date or invoice.date_invoice,
+                "payment_method_id": self.env.ref(
+                    "account.account_payment_method_manual_in"
+                ).id,
+                "invoice_ids": [(6, 0, invoice.ids)],
+            }
+        )
+        payment.post()
+        return payment

@@ -31,6 +31,7 @@ def _odoo(dbname, *args):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         universal_newlines=True,
+        check=False,
         timeout=900,
     )
 
@@ -44,6 +45,7 @@ def _query(dbname, sql):
 class TestInstallUninstall(unittest.TestCase):
 
     def setUp(self):
+        super().setUp()
         self.dbname = "cm_install_%s" % uuid.uuid4().hex[:8]
         self.addCleanup(self._drop)
 
@@ -56,7 +58,7 @@ class TestInstallUninstall(unittest.TestCase):
     def _module_state(self):
         return _query(
             self.dbname,
-            "SELECT state FROM ir_module_module " "WHERE name = 'customer_management'",
+            "SELECT state FROM ir_module_module WHERE name = 'customer_management'",
         )[0][0]
 
     def test_install_upgrade_uninstall(self):
@@ -93,6 +95,7 @@ class TestInstallUninstall(unittest.TestCase):
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             universal_newlines=True,
+            check=False,
             timeout=900,
         )
         self.assertEqual(run.returncode, 0, run.stdout[-3000:])

@@ -1,1 +1,3 @@
 from . import customer_hold_wizard
+from . import customer_credit_override_wizard
+from . import account_register_payments

@@ -1,0 +1,503 @@
+"""Classification, follow-up and customer metrics of res.partner: the rules
+and the set-based batch computations behind relationship_category, payment
+behaviour (avg_days_late, late_invoice_count, payment_reliability),
+suggested_rating, next_followup_date and followup_urgency, and the public
+action_recompute_customer_metrics().
+
+The fields and the @api.depends computes live in res_partner.py (markers of
+this topic); the methods are kept in a class of their own, like
+res_partner_commercial_terms.py, so that the check_field_access_rights
+override chains with the others through super().
+
+Every metric has a pure rule method (_get_followup_urgency,
+_get_relationship_category, _get_payment_reliability, _get_suggested_rating:
+override points, called by the tests) and a set-based _compute_*_batch()
+method that gathers the inputs for the whole recordset in a few queries and
+writes only what changed, one write per distinct set of values. The nightly
+cron calls the batch methods on slices of customers;
+action_recompute_customer_metrics() is the public (RPC and button) entry.
+"""
+import datetime
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import float_compare
+
+GROUP_USER = "customer_management.group_customer_user"
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def _get_manual_relationship_categories(self):
+        """Categories only a user can set; the computation never overwrites them."""
+        return ("lost", "influencer")
+
+    @api.model
+    def _get_metrics_today(self, today=None):
+        """``today`` (a date or a date string) or else today in the user's
+        timezone (context ``tz``, else the user's), as a date."""
+        if today and not isinstance(today, str):
+            return today
+        return fields.Date.from_string(today or fields.Date.context_today(self))
+
+    @api.model
+    def _get_metrics_period(self, today):
+        """First and last day (dates) of the 12 months ending on ``today``."""
+        return today - relativedelta(months=12) + relativedelta(days=1), today
+
+    @api.model
+    def _get_metrics_utc_bounds(self, date_from, date_to):
+        """UTC datetime strings of the start of ``date_from`` and of the day after
+        ``date_to`` in the user's timezone, to select datetimes by local date."""
+        tz_name = self.env.context.get("tz") or self.env.user.tz
+        tz = pytz.timezone(tz_name) if tz_name in pytz.all_timezones_set else pytz.utc
+
+        def start_of(day):
+            local = tz.localize(datetime.datetime.combine(day, datetime.time.min))
+            return fields.Datetime.to_string(local.astimezone(pytz.utc))
+
+        return start_of(date_from), start_of(date_to + datetime.timedelta(days=1))
+
+    @api.model
+    def _get_metrics_settings(self):
+        """The settings of the metrics, read once per batch."""
+        get = self.env["res.config.settings"].get_customer_management_param
+        return {key: get(key) for key in (
+            "active_paying_days", "non_active_days", "rating_threshold_a",
+            "rating_threshold_b", "rating_support_load", "rating_discount",
+            "reliability_watch_days", "reliability_watch_count",
+            "reliability_poor_days", "reliability_poor_count")}
+
+    @api.model
+    def _get_metrics_domain(self):
+        """The customers whose metrics are kept: commercial entities marked customer."""
+        return [("customer", "=", True), "|", ("is_company", "=", True),
+                ("parent_id", "=", False)]
+
+    @api.multi
+    def _get_metrics_partners(self):
+        """The commercial entities of ``self``: metrics live on them."""
+        return self.mapped("commercial_partner_id")
+
+    @api.multi
+    def _write_metrics(self, values):
+        """Store computed metrics. ``values`` maps partner ids to dicts of field
+        values; only partners whose values changed are written, with one write
+        per distinct dict (not one per partner) and without chatter tracking."""
+        groups = {}
+        for partner in self.browse(list(values)):
+            vals = values[partner.id]
+            if any(self._metric_changed(partner[name], value, self._fields[name])
+                   for name, value in vals.items()):
+                groups.setdefault(tuple(sorted(vals.items())), []).append(partner.id)
+        for vals, ids in groups.items():
+            self.browse(ids).with_context(tracking_disable=True).write(dict(vals))
+        return True
+
+    @api.model
+    def _metric_changed(self, current, value, field):
+        if field.type == "float":
+            return float_compare(current or 0.0, value or 0.0, precision_digits=2) != 0
+        return (current or False) != (value or False)
+
+    @api.model
+    def check_field_access_rights(self, operation, field_names):
+        """Only Customer Management users change the key-account rating (the
+        field stays readable by every employee). Called by write() for the
+        fields written, including over RPC."""
+        if (operation == "write" and field_names and "account_rating" in field_names
+                and not self.env.user._is_superuser()
+                and not self.env.user.has_group(GROUP_USER)):
+            raise AccessError(_("Only Customer Management users may change the "
+                                "key-account rating."))
+        return super(ResPartner, self).check_field_access_rights(
+            operation, field_names)
+
+    # Follow-up -------------------------------------------------------
+    @api.model
+    def _get_expected_close_date(self, prospect_class, today):
+        """Suggested close date for a class (A: 1 month, B: 3, C: 6; else False)."""
+        months = {"a": 1, "b": 3, "c": 6}.get(prospect_class)
+        return today + relativedelta(months=months) if months else False
+
+    @api.multi
+    def _get_followup_base_date(self):
+        """Date the next follow-up counts from: the last follow-up, else the
+        last status change, else the creation date (in the user's timezone)."""
+        self.ensure_one()
+        if self.last_followup_date:
+            return fields.Date.from_string(self.last_followup_date)
+        if self.status_date:
+            return fields.Date.from_string(self.status_date)
+        if self.create_date:
+            return fields.Date.from_string(fields.Date.context_today(
+                self, fields.Datetime.from_string(self.create_date)))
+        return None
+
+    @api.multi
+    def _get_next_followup_values(self, cadence, today):
+        """Next follow-up date and urgency of one partner, for ``cadence`` (days
+        per class) on ``today`` (a date)."""
+        self.ensure_one()
+        next_date = None
+        if self.prospect_class:
+            base = self._get_followup_base_date() or today
+            days = cadence.get(self.prospect_class) or 0
+            next_date = base + datetime.timedelta(days=days)
+        return {
+            "next_followup_date": fields.Date.to_string(next_date) or False,
+            "followup_urgency": self._get_followup_urgency(next_date, today),
+        }
+
+    @api.model
+    def _get_followup_urgency(self, next_date, today):
+        """Urgent: due within 7 days or overdue; expedited: within 1 month;
+        normal: within 3 months; slow: later; False without a date (dates)."""
+        if not next_date:
+            return False
+        if next_date <= today + relativedelta(days=7):
+            return "urgent"
+        if next_date <= today + relativedelta(months=1):
+            return "expedited"
+        if next_date <= today + relativedelta(months=3):
+            return "normal"
+        return "slow"
+
+    @api.multi
+    def _compute_next_followup_batch(self, today=None):
+        """Recompute next_followup_date and followup_urgency of ``self``: every
+        night (the urgency depends on today) and after the follow-up cadence
+        settings change. No query per partner; changed partners only are written."""
+        cadence = self._get_followup_cadence()
+        today = self._get_metrics_today(today)
+        values = {partner.id: partner._get_next_followup_values(cadence, today)
+                  for partner in self}
+        self._write_metrics(values)
+        return True
+
+    # Relationship category ---------------------------------------------
+    @api.model
+    def _get_relationship_category(  # pylint: disable=too-many-arguments
+            self, internal, last_purchase, referrer, today, settings):
+        """The category rule, in one place: internal first, then by the age of
+        the last purchase (<= active-paying days: active paying, >= non-active
+        days: non-active, in between: active occasional), then referrer, else
+        undefined. ``last_purchase`` and ``today`` are dates."""
+        if internal:
+            return "internal"
+        if last_purchase:
+            age = (today - last_purchase).days
+            if age <= settings["active_paying_days"]:
+                return "active_paying"
+            if age < settings["non_active_days"]:
+                return "active_occasional"
+            return "non_active"
+        if referrer:
+            return "referrer"
+        return "undefined"
+
+    @api.multi
+    def _get_last_purchase_dates(self):
+        """{partner id: date of the last purchase} for the commercial partners
+        ``self``: the latest confirmed sale order (confirmation date in the
+        user's timezone) or validated customer invoice, all companies."""
+        cr = self.env.cr
+        ids = tuple(self.ids)
+        last = {}
+        cr.execute("""
+            SELECT p.commercial_partner_id, MAX(so.confirmation_date)
+              FROM sale_order so
+              JOIN res_partner p ON p.id = so.partner_id
+             WHERE p.commercial_partner_id IN %s AND so.state IN ('sale', 'done')
+               AND so.confirmation_date IS NOT NULL
+             GROUP BY p.commercial_partner_id""", (ids,))
+        for partner_id, confirmed in cr.fetchall():
+            last[partner_id] = fields.Date.from_string(fields.Date.context_today(
+                self, fields.Datetime.from_string(confirmed)))
+        cr.execute("""
+            SELECT ai.commercial_partner_id, MAX(ai.date_invoice)
+              FROM account_invoice ai
+             WHERE ai.commercial_partner_id IN %s AND ai.type = 'out_invoice'
+               AND ai.state IN ('open', 'paid') AND ai.date_invoice IS NOT NULL
+             GROUP BY ai.commercial_partner_id""", (ids,))
+        for partner_id, invoiced in cr.fetchall():
+            invoiced = fields.Date.from_string(invoiced)
+            last[partner_id] = max(last.get(partner_id, invoiced), invoiced)
+        return last
+
+    @api.multi
+    def _get_internal_partner_ids(self):
+        """Ids in ``self`` of internal partners: the commercial entity of an
+        internal user (current or archived: former employees count) or, with
+        the HR app, of an employee's private address."""
+        cr = self.env.cr
+        ids = tuple(self.ids)
+        cr.execute("""
+            SELECT DISTINCT p.commercial_partner_id
+              FROM res_users u
+              JOIN res_partner p ON p.id = u.partner_id
+             WHERE p.commercial_partner_id IN %s AND u.share IS NOT TRUE""", (ids,))
+        internal = {row[0] for row in cr.fetchall()}
+        employees = self.env.get("hr.employee")  # the HR app is optional
+        if employees is not None and "address_home_id" in employees._fields:
+            cr.execute("""
+                SELECT DISTINCT p.commercial_partner_id
+                  FROM hr_employee e
+                  JOIN res_partner p ON p.id = e.address_home_id
+                 WHERE p.commercial_partner_id IN %s""", (ids,))
+            internal.update(row[0] for row in cr.fetchall())
+        return internal
+
+    @api.multi
+    def _get_referrer_partner_ids(self):
+        """Ids in ``self`` of partners that referred another (active) customer
+        (``parent_customer_id``, when the referral field is installed)."""
+        field = self._fields.get("parent_customer_id")
+        if not field or not field.store:
+            return set()
+        self.env.cr.execute("""
+            SELECT DISTINCT referrer.commercial_partner_id
+              FROM res_partner referred
+              JOIN res_partner referrer ON referrer.id = referred.parent_customer_id
+             WHERE referrer.commercial_partner_id IN %s AND referred.active
+               AND referred.commercial_partner_id != referrer.commercial_partner_id""",
+                            (tuple(self.ids),))
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    @api.multi
+    def _compute_relationship_category_batch(self, today=None):
+        """Recompute the relationship category of the commercial entities of
+        ``self``; categories set by hand (lost, influencer) are kept. Four
+        queries whatever the number of partners."""
+        partners = self._get_metrics_partners()
+        if not partners:
+            return True
+        today = self._get_metrics_today(today)
+        settings = self._get_metrics_settings()
+        last_purchase = partners._get_last_purchase_dates()
+        internal = partners._get_internal_partner_ids()
+        referrers = partners._get_referrer_partner_ids()
+        values = {}
+        for partner in partners:
+            if partner.relationship_category_manual:
+                continue
+            category = self._get_relationship_category(
+                partner.id in internal, last_purchase.get(partner.id),
+                partner.id in referrers, today, settings)
+            values[partner.id] = {"relationship_category": category}
+        partners._write_metrics(values)
+        return True
+
+    # Payment behaviour -------------------------------------------------
+    @api.model
+    def _get_payment_reliability(self, avg_days_late, late_count, settings):
+        """Poor when the average lateness exceeds the poor days or the late
+        invoices reach the poor count; watch likewise with the watch thresholds;
+        good otherwise."""
+        if (avg_days_late > settings["reliability_poor_days"]
+                or late_count >= settings["reliability_poor_count"]):
+            return "poor"
+        if (avg_days_late > settings["reliability_watch_days"]
+                or late_count >= settings["reliability_watch_count"]):
+            return "watch"
+        return "good"
+
+    @api.multi
+    def _get_payment_stats(self, today):
+        """{commercial partner id: (average days late, late invoices, invoices
+        counted)} over the customer invoices of the 12 months ending ``today``
+        (one query). A paid invoice's payment date is the latest date of the
+        move lines reconciled with its receivable line; it is late by
+        max(0, payment date - due date). An open invoice past its due date is
+        late by the days until today; open ones not yet due are not counted."""
+        date_from, date_to = self._get_metrics_period(today)
+        self.env.cr.execute("""
+            WITH invoice AS (
+                SELECT ai.commercial_partner_id AS partner_id, ai.state,
+                       COALESCE(ai.date_due, ai.date_invoice) AS date_due,
+                       (SELECT MAX(counterpart.date)
+                          FROM account_move_line line
+                          JOIN account_partial_reconcile apr
+                            ON apr.debit_move_id = line.id
+                          JOIN account_move_line counterpart
+                            ON counterpart.id = apr.credit_move_id
+                         WHERE line.move_id = ai.move_id
+                           AND line.account_id = ai.account_id) AS paid_date
+                  FROM account_invoice ai
+                 WHERE ai.commercial_partner_id IN %(ids)s AND ai.type = 'out_invoice'
+                   AND ai.state IN ('open', 'paid')
+                   AND ai.date_invoice BETWEEN %(date_from)s AND %(date_to)s
+            ), lateness AS (
+                SELECT partner_id,
+                       CASE WHEN state = 'paid'
+                            THEN GREATEST(COALESCE(paid_date, date_due) - date_due, 0)
+                            WHEN date_due < %(today)s::date
+                            THEN %(today)s::date - date_due
+                       END AS days_late
+                  FROM invoice
+            )
+            SELECT partner_id, AVG(days_late), COUNT(*) FILTER (WHERE days_late > 0),
+                   COUNT(*)
+              FROM lateness
+             WHERE days_late IS NOT NULL
+             GROUP BY partner_id""", {
+            "ids": tuple(self.ids), "today": fields.Date.to_string(today),
+            "date_from": fields.Date.to_string(date_from),
+            "date_to": fields.Date.to_string(date_to)})
+        return {partner_id: (avg or 0.0, late, counted)
+                for partner_id, avg, late, counted in self.env.cr.fetchall()}
+
+    @api.multi
+    def _compute_payment_behaviour_batch(self, today=None):
+        """Recompute avg_days_late, late_invoice_count and payment_reliability
+        of the commercial entities of ``self`` from their invoices and payments
+        (one query whatever the number of partners or invoices)."""
+        partners = self._get_metrics_partners()
+        if not partners:
+            return True
+        today = self._get_metrics_today(today)
+        settings = self._get_metrics_settings()
+        stats = partners._get_payment_stats(today)
+        values = {}
+        for partner in partners:
+            avg, late, counted = stats.get(partner.id, (0.0, 0, 0))
+            values[partner.id] = {
+                "avg_days_late": round(avg, 1),
+                "late_invoice_count": late,
+                "payment_reliability": counted and self._get_payment_reliability(
+                    avg, late, settings) or False,
+            }
+        partners._write_metrics(values)
+        return True
+
+    # Key-account rating ------------------------------------------------
+    @api.model
+    def _get_suggested_rating(self, revenue, support_load, avg_discount, settings):
+        """A from threshold A, B from threshold B, else C; one grade lower (A to
+        B, B to C) when the open complaints + requests reach the support-load
+        setting or the average discount exceeds the discount setting."""
+        if revenue >= settings["rating_threshold_a"]:
+            rating = "a"
+        elif revenue >= settings["rating_threshold_b"]:
+            rating = "b"
+        else:
+            rating = "c"
+        if (support_load >= settings["rating_support_load"]
+                or float_compare(avg_discount, settings["rating_discount"],
+                                 precision_digits=2) > 0):
+            rating = {"a": "b", "b": "c"}.get(rating, rating)
+        return rating
+
+    @api.multi
+    def _get_revenue_12m(self, today):
+        """{commercial partner id: untaxed revenue} of the 12 months ending
+        ``today``: validated customer invoices minus credit notes, all companies,
+        converted to the current company's currency (one query)."""
+        date_from, date_to = self._get_metrics_period(today)
+        self.env.cr.execute("""
+            SELECT ai.commercial_partner_id, company.currency_id,
+                   SUM(ai.amount_untaxed_signed)
+              FROM account_invoice ai
+              JOIN res_company company ON company.id = ai.company_id
+             WHERE ai.commercial_partner_id IN %s
+               AND ai.type IN ('out_invoice', 'out_refund')
+               AND ai.state IN ('open', 'paid')
+               AND ai.date_invoice BETWEEN %s AND %s
+             GROUP BY ai.commercial_partner_id, company.currency_id""",
+                            (tuple(self.ids), fields.Date.to_string(date_from),
+                             fields.Date.to_string(date_to)))
+        rows = self.env.cr.fetchall()
+        target = self.env.user.company_id.currency_id
+        Currency = self.env["res.currency"].with_context(
+            date=fields.Date.to_string(today))
+        rates = {target.id: 1.0}  # one rate per currency, not per row
+        revenue = {}
+        for partner_id, currency_id, amount in rows:
+            if currency_id not in rates:
+                rates[currency_id] = Currency._get_conversion_rate(
+                    Currency.browse(currency_id), target)
+            amount = (amount or 0.0) * rates[currency_id]
+            revenue[partner_id] = revenue.get(partner_id, 0.0) + amount
+        return revenue
+
+    @api.multi
+    def _get_support_load(self):
+        """{commercial partner id: open complaints + open requests} (one
+        read_group on customer.interaction, when that model is installed)."""
+        if "customer.interaction" not in self.env:
+            return {}
+        groups = self.env["customer.interaction"].sudo().read_group(
+            [("partner_id.commercial_partner_id", "in", self.ids),
+             ("interaction_type", "in", ("complaint", "request")),
+             ("state", "=", "open")],
+            ["partner_id"], ["partner_id"], lazy=False)
+        counts = {group["partner_id"][0]: group["__count"]
+                  for group in groups if group["partner_id"]}
+        load = {}
+        for partner in self.browse(list(counts)):
+            commercial_id = partner.commercial_partner_id.id
+            load[commercial_id] = load.get(commercial_id, 0) + counts[partner.id]
+        return load
+
+    @api.multi
+    def _get_average_discount(self, today):
+        """{commercial partner id: average discount (%) of the lines of its
+        orders confirmed in the 12 months ending ``today``} (one query)."""
+        date_from, date_to = self._get_metrics_period(today)
+        start, end = self._get_metrics_utc_bounds(date_from, date_to)
+        self.env.cr.execute("""
+            SELECT p.commercial_partner_id, AVG(sol.discount)
+              FROM sale_order_line sol
+              JOIN sale_order so ON so.id = sol.order_id
+              JOIN res_partner p ON p.id = so.partner_id
+             WHERE p.commercial_partner_id IN %s AND so.state IN ('sale', 'done')
+               AND so.confirmation_date >= %s AND so.confirmation_date < %s
+             GROUP BY p.commercial_partner_id""", (tuple(self.ids), start, end))
+        return {partner_id: avg or 0.0 for partner_id, avg in self.env.cr.fetchall()}
+
+    @api.multi
+    def _compute_suggested_rating_batch(self, today=None):
+        """Recompute suggested_rating of the commercial entities of ``self``
+        (three queries and one read_group whatever the number of partners)."""
+        partners = self._get_metrics_partners()
+        if not partners:
+            return True
+        today = self._get_metrics_today(today)
+        settings = self._get_metrics_settings()
+        revenue = partners._get_revenue_12m(today)
+        load = partners._get_support_load()
+        discount = partners._get_average_discount(today)
+        values = {}
+        for partner in partners:
+            rating = self._get_suggested_rating(
+                revenue.get(partner.id, 0.0), load.get(partner.id, 0),
+                discount.get(partner.id, 0.0), settings)
+            values[partner.id] = {"suggested_rating": rating}
+        partners._write_metrics(values)
+        return True
+
+    @api.multi
+    def action_recompute_customer_metrics(self):
+        """Recompute relationship category, payment behaviour, suggested rating,
+        next follow-up and urgency of the commercial entities of ``self``, or
+        of every customer when called on an empty recordset (RPC model method).
+        Customer Management users only. Returns True."""
+        if not self.env.user.has_group(GROUP_USER):
+            raise AccessError(_("Only Customer Management users may recompute "
+                                "customer metrics."))
+        partners = self or self.search(self._get_metrics_domain())
+        # Computed as superuser (invoices, interactions of all teams) but in the
+        # caller's timezone.
+        tz = self.env.context.get("tz") or self.env.user.tz
+        partners = partners.sudo().with_context(tz=tz or "UTC")._get_metrics_partners()
+        today = partners._get_metrics_today()
+        partners._compute_relationship_category_batch(today)
+        partners._compute_payment_behaviour_batch(today)
+        partners._compute_suggested_rating_batch(today)
+        partners._compute_next_followup_batch(today)
+        return True
