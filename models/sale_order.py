@@ -104,17 +104,28 @@ class SaleOrder(models.Model):
             reasons = partner._credit_hold_reasons(
                 company, {partner.id: orders._amount_in_company_currency()}
             )[partner.id]
-            overrides = orders.sudo().mapped("credit_override_ids")
-            if (
-                overrides
-                and all(r["code"] == "credit" for r in reasons)
-                and reasons
-                and sum(overrides.mapped("amount_over"))
-                >= max(r["over"] for r in reasons)
-            ):
+            covered = orders._credit_override_covers(reasons)
+            if covered:
                 reasons = []
-            if partner.customer_status == "hold" or reasons:
+            # An automatic hold whose only cause is the approved excess does
+            # not block the approved order; a manual hold always does.
+            held = partner.customer_status == "hold" and not (
+                covered and partner.hold_automatic
+            )
+            if held or reasons:
                 orders._refuse_confirmation(partner, reasons)
+
+    @api.multi
+    def _credit_override_covers(self, reasons):
+        """True when the only reasons are credit ones and the Credit Manager
+        approvals on these orders cover the amount over the limit."""
+        overrides = self.sudo().mapped("credit_override_ids")
+        return bool(
+            overrides
+            and reasons
+            and all(r["code"] == "credit" for r in reasons)
+            and sum(overrides.mapped("amount_over")) >= max(r["over"] for r in reasons)
+        )
 
     @api.onchange("partner_id")
     def _onchange_partner_credit_hold(self):

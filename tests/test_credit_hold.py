@@ -163,6 +163,30 @@ class TestCreditLimitRule(CreditHoldCase):
         with self.assertRaises(UserError):
             self._order(self.customer, 10.0).action_confirm()
 
+    def test_override_after_a_refusal_releases_nothing_but_that_order(self):
+        order = self._order(self.customer, 1500.0)
+        with self.assertRaises(UserError):
+            order.action_confirm()
+        self.assertEqual(self.customer.customer_status, "hold")  # automatic
+        self.env["customer.credit.override.wizard"].sudo(
+            self.credit_manager
+        ).with_context(active_id=order.id).create(
+            {"reason": "Approved after the refusal"}
+        ).action_approve_and_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(self.customer.customer_status, "hold")
+        with self.assertRaises(UserError):
+            self._order(self.customer, 1.0).action_confirm()
+
+    def test_manual_hold_blocks_even_an_approved_order(self):
+        order = self._order(self.customer, 1500.0)
+        self.customer.sudo(self.credit_manager).action_place_hold("Legal dispute")
+        self.env["customer.credit.override"].sudo(self.credit_manager).create(
+            {"order_id": order.id, "amount_over": 500.0, "reason": "deal"}
+        )
+        with self.assertRaisesRegex(UserError, "Legal dispute"):
+            order.action_confirm()
+
     def test_override_smaller_than_the_excess_does_not_pass(self):
         order = self._order(self.customer, 1500.0)
         self.env["customer.credit.override"].sudo(self.credit_manager).create(
