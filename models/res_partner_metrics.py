@@ -17,7 +17,9 @@ writes only what changed, one write per distinct set of values. The nightly
 cron calls the batch methods on slices of customers;
 action_recompute_customer_metrics() is the public (RPC and button) entry.
 """
+
 import datetime
+import logging
 
 import pytz
 from dateutil.relativedelta import relativedelta
@@ -27,6 +29,8 @@ from odoo.exceptions import AccessError
 from odoo.tools import float_compare
 
 GROUP_USER = "customer_management.group_customer_user"
+
+_logger = logging.getLogger(__name__)
 
 
 class ResPartner(models.Model):
@@ -67,17 +71,31 @@ class ResPartner(models.Model):
     def _get_metrics_settings(self):
         """The settings of the metrics, read once per batch."""
         get = self.env["res.config.settings"].get_customer_management_param
-        return {key: get(key) for key in (
-            "active_paying_days", "non_active_days", "rating_threshold_a",
-            "rating_threshold_b", "rating_support_load", "rating_discount",
-            "reliability_watch_days", "reliability_watch_count",
-            "reliability_poor_days", "reliability_poor_count")}
+        return {
+            key: get(key)
+            for key in (
+                "active_paying_days",
+                "non_active_days",
+                "rating_threshold_a",
+                "rating_threshold_b",
+                "rating_support_load",
+                "rating_discount",
+                "reliability_watch_days",
+                "reliability_watch_count",
+                "reliability_poor_days",
+                "reliability_poor_count",
+            )
+        }
 
     @api.model
     def _get_metrics_domain(self):
         """The customers whose metrics are kept: commercial entities marked customer."""
-        return [("customer", "=", True), "|", ("is_company", "=", True),
-                ("parent_id", "=", False)]
+        return [
+            ("customer", "=", True),
+            "|",
+            ("is_company", "=", True),
+            ("parent_id", "=", False),
+        ]
 
     @api.multi
     def _get_metrics_partners(self):
@@ -92,8 +110,10 @@ class ResPartner(models.Model):
         groups = {}
         for partner in self.browse(list(values)):
             vals = values[partner.id]
-            if any(self._metric_changed(partner[name], value, self._fields[name])
-                   for name, value in vals.items()):
+            if any(
+                self._metric_changed(partner[name], value, self._fields[name])
+                for name, value in vals.items()
+            ):
                 groups.setdefault(tuple(sorted(vals.items())), []).append(partner.id)
         for vals, ids in groups.items():
             self.browse(ids).with_context(tracking_disable=True).write(dict(vals))
@@ -110,13 +130,20 @@ class ResPartner(models.Model):
         """Only Customer Management users change the key-account rating (the
         field stays readable by every employee). Called by write() for the
         fields written, including over RPC."""
-        if (operation == "write" and field_names and "account_rating" in field_names
-                and not self.env.user._is_superuser()
-                and not self.env.user.has_group(GROUP_USER)):
-            raise AccessError(_("Only Customer Management users may change the "
-                                "key-account rating."))
-        return super(ResPartner, self).check_field_access_rights(
-            operation, field_names)
+        if (
+            operation == "write"
+            and field_names
+            and "account_rating" in field_names
+            and not self.env.user._is_superuser()
+            and not self.env.user.has_group(GROUP_USER)
+        ):
+            raise AccessError(
+                _(
+                    "Only Customer Management users may change the "
+                    "key-account rating."
+                )
+            )
+        return super(ResPartner, self).check_field_access_rights(operation, field_names)
 
     # Follow-up -------------------------------------------------------
     @api.model
@@ -135,8 +162,11 @@ class ResPartner(models.Model):
         if self.status_date:
             return fields.Date.from_string(self.status_date)
         if self.create_date:
-            return fields.Date.from_string(fields.Date.context_today(
-                self, fields.Datetime.from_string(self.create_date)))
+            return fields.Date.from_string(
+                fields.Date.context_today(
+                    self, fields.Datetime.from_string(self.create_date)
+                )
+            )
         return None
 
     @api.multi
@@ -175,15 +205,18 @@ class ResPartner(models.Model):
         settings change. No query per partner; changed partners only are written."""
         cadence = self._get_followup_cadence()
         today = self._get_metrics_today(today)
-        values = {partner.id: partner._get_next_followup_values(cadence, today)
-                  for partner in self}
+        values = {
+            partner.id: partner._get_next_followup_values(cadence, today)
+            for partner in self
+        }
         self._write_metrics(values)
         return True
 
     # Relationship category ---------------------------------------------
     @api.model
     def _get_relationship_category(  # pylint: disable=too-many-arguments
-            self, internal, last_purchase, referrer, today, settings):
+        self, internal, last_purchase, referrer, today, settings
+    ):
         """The category rule, in one place: internal first, then by the age of
         the last purchase (<= active-paying days: active paying, >= non-active
         days: non-active, in between: active occasional), then referrer, else
@@ -209,22 +242,29 @@ class ResPartner(models.Model):
         cr = self.env.cr
         ids = tuple(self.ids)
         last = {}
-        cr.execute("""
+        cr.execute(
+            """
             SELECT p.commercial_partner_id, MAX(so.confirmation_date)
               FROM sale_order so
               JOIN res_partner p ON p.id = so.partner_id
              WHERE p.commercial_partner_id IN %s AND so.state IN ('sale', 'done')
                AND so.confirmation_date IS NOT NULL
-             GROUP BY p.commercial_partner_id""", (ids,))
+             GROUP BY p.commercial_partner_id""",
+            (ids,),
+        )
         for partner_id, confirmed in cr.fetchall():
-            last[partner_id] = fields.Date.from_string(fields.Date.context_today(
-                self, fields.Datetime.from_string(confirmed)))
-        cr.execute("""
+            last[partner_id] = fields.Date.from_string(
+                fields.Date.context_today(self, fields.Datetime.from_string(confirmed))
+            )
+        cr.execute(
+            """
             SELECT ai.commercial_partner_id, MAX(ai.date_invoice)
               FROM account_invoice ai
              WHERE ai.commercial_partner_id IN %s AND ai.type = 'out_invoice'
                AND ai.state IN ('open', 'paid') AND ai.date_invoice IS NOT NULL
-             GROUP BY ai.commercial_partner_id""", (ids,))
+             GROUP BY ai.commercial_partner_id""",
+            (ids,),
+        )
         for partner_id, invoiced in cr.fetchall():
             invoiced = fields.Date.from_string(invoiced)
             last[partner_id] = max(last.get(partner_id, invoiced), invoiced)
@@ -237,19 +277,25 @@ class ResPartner(models.Model):
         the HR app, of an employee's private address."""
         cr = self.env.cr
         ids = tuple(self.ids)
-        cr.execute("""
+        cr.execute(
+            """
             SELECT DISTINCT p.commercial_partner_id
               FROM res_users u
               JOIN res_partner p ON p.id = u.partner_id
-             WHERE p.commercial_partner_id IN %s AND u.share IS NOT TRUE""", (ids,))
+             WHERE p.commercial_partner_id IN %s AND u.share IS NOT TRUE""",
+            (ids,),
+        )
         internal = {row[0] for row in cr.fetchall()}
         employees = self.env.get("hr.employee")  # the HR app is optional
         if employees is not None and "address_home_id" in employees._fields:
-            cr.execute("""
+            cr.execute(
+                """
                 SELECT DISTINCT p.commercial_partner_id
                   FROM hr_employee e
                   JOIN res_partner p ON p.id = e.address_home_id
-                 WHERE p.commercial_partner_id IN %s""", (ids,))
+                 WHERE p.commercial_partner_id IN %s""",
+                (ids,),
+            )
             internal.update(row[0] for row in cr.fetchall())
         return internal
 
@@ -260,13 +306,15 @@ class ResPartner(models.Model):
         field = self._fields.get("parent_customer_id")
         if not field or not field.store:
             return set()
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT DISTINCT referrer.commercial_partner_id
               FROM res_partner referred
               JOIN res_partner referrer ON referrer.id = referred.parent_customer_id
              WHERE referrer.commercial_partner_id IN %s AND referred.active
                AND referred.commercial_partner_id != referrer.commercial_partner_id""",
-                            (tuple(self.ids),))
+            (tuple(self.ids),),
+        )
         return {row[0] for row in self.env.cr.fetchall()}
 
     @api.multi
@@ -287,8 +335,12 @@ class ResPartner(models.Model):
             if partner.relationship_category_manual:
                 continue
             category = self._get_relationship_category(
-                partner.id in internal, last_purchase.get(partner.id),
-                partner.id in referrers, today, settings)
+                partner.id in internal,
+                last_purchase.get(partner.id),
+                partner.id in referrers,
+                today,
+                settings,
+            )
             values[partner.id] = {"relationship_category": category}
         partners._write_metrics(values)
         return True
@@ -299,11 +351,15 @@ class ResPartner(models.Model):
         """Poor when the average lateness exceeds the poor days or the late
         invoices reach the poor count; watch likewise with the watch thresholds;
         good otherwise."""
-        if (avg_days_late > settings["reliability_poor_days"]
-                or late_count >= settings["reliability_poor_count"]):
+        if (
+            avg_days_late > settings["reliability_poor_days"]
+            or late_count >= settings["reliability_poor_count"]
+        ):
             return "poor"
-        if (avg_days_late > settings["reliability_watch_days"]
-                or late_count >= settings["reliability_watch_count"]):
+        if (
+            avg_days_late > settings["reliability_watch_days"]
+            or late_count >= settings["reliability_watch_count"]
+        ):
             return "watch"
         return "good"
 
@@ -316,7 +372,8 @@ class ResPartner(models.Model):
         max(0, payment date - due date). An open invoice past its due date is
         late by the days until today; open ones not yet due are not counted."""
         date_from, date_to = self._get_metrics_period(today)
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             WITH invoice AS (
                 SELECT ai.commercial_partner_id AS partner_id, ai.state,
                        COALESCE(ai.date_due, ai.date_invoice) AS date_due,
@@ -345,12 +402,18 @@ class ResPartner(models.Model):
                    COUNT(*)
               FROM lateness
              WHERE days_late IS NOT NULL
-             GROUP BY partner_id""", {
-            "ids": tuple(self.ids), "today": fields.Date.to_string(today),
-            "date_from": fields.Date.to_string(date_from),
-            "date_to": fields.Date.to_string(date_to)})
-        return {partner_id: (avg or 0.0, late, counted)
-                for partner_id, avg, late, counted in self.env.cr.fetchall()}
+             GROUP BY partner_id""",
+            {
+                "ids": tuple(self.ids),
+                "today": fields.Date.to_string(today),
+                "date_from": fields.Date.to_string(date_from),
+                "date_to": fields.Date.to_string(date_to),
+            },
+        )
+        return {
+            partner_id: (avg or 0.0, late, counted)
+            for partner_id, avg, late, counted in self.env.cr.fetchall()
+        }
 
     @api.multi
     def _compute_payment_behaviour_batch(self, today=None):
@@ -369,8 +432,9 @@ class ResPartner(models.Model):
             values[partner.id] = {
                 "avg_days_late": round(avg, 1),
                 "late_invoice_count": late,
-                "payment_reliability": counted and self._get_payment_reliability(
-                    avg, late, settings) or False,
+                "payment_reliability": counted
+                and self._get_payment_reliability(avg, late, settings)
+                or False,
             }
         partners._write_metrics(values)
         return True
@@ -387,9 +451,13 @@ class ResPartner(models.Model):
             rating = "b"
         else:
             rating = "c"
-        if (support_load >= settings["rating_support_load"]
-                or float_compare(avg_discount, settings["rating_discount"],
-                                 precision_digits=2) > 0):
+        if (
+            support_load >= settings["rating_support_load"]
+            or float_compare(
+                avg_discount, settings["rating_discount"], precision_digits=2
+            )
+            > 0
+        ):
             rating = {"a": "b", "b": "c"}.get(rating, rating)
         return rating
 
@@ -399,7 +467,8 @@ class ResPartner(models.Model):
         ``today``: validated customer invoices minus credit notes, all companies,
         converted to the current company's currency (one query)."""
         date_from, date_to = self._get_metrics_period(today)
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT ai.commercial_partner_id, company.currency_id,
                    SUM(ai.amount_untaxed_signed)
               FROM account_invoice ai
@@ -409,18 +478,24 @@ class ResPartner(models.Model):
                AND ai.state IN ('open', 'paid')
                AND ai.date_invoice BETWEEN %s AND %s
              GROUP BY ai.commercial_partner_id, company.currency_id""",
-                            (tuple(self.ids), fields.Date.to_string(date_from),
-                             fields.Date.to_string(date_to)))
+            (
+                tuple(self.ids),
+                fields.Date.to_string(date_from),
+                fields.Date.to_string(date_to),
+            ),
+        )
         rows = self.env.cr.fetchall()
         target = self.env.user.company_id.currency_id
         Currency = self.env["res.currency"].with_context(
-            date=fields.Date.to_string(today))
+            date=fields.Date.to_string(today)
+        )
         rates = {target.id: 1.0}  # one rate per currency, not per row
         revenue = {}
         for partner_id, currency_id, amount in rows:
             if currency_id not in rates:
                 rates[currency_id] = Currency._get_conversion_rate(
-                    Currency.browse(currency_id), target)
+                    Currency.browse(currency_id), target
+                )
             amount = (amount or 0.0) * rates[currency_id]
             revenue[partner_id] = revenue.get(partner_id, 0.0) + amount
         return revenue
@@ -431,13 +506,25 @@ class ResPartner(models.Model):
         read_group on customer.interaction, when that model is installed)."""
         if "customer.interaction" not in self.env:
             return {}
-        groups = self.env["customer.interaction"].sudo().read_group(
-            [("partner_id.commercial_partner_id", "in", self.ids),
-             ("interaction_type", "in", ("complaint", "request")),
-             ("state", "=", "open")],
-            ["partner_id"], ["partner_id"], lazy=False)
-        counts = {group["partner_id"][0]: group["__count"]
-                  for group in groups if group["partner_id"]}
+        groups = (
+            self.env["customer.interaction"]
+            .sudo()
+            .read_group(
+                [
+                    ("partner_id.commercial_partner_id", "in", self.ids),
+                    ("interaction_type", "in", ("complaint", "request")),
+                    ("state", "=", "open"),
+                ],
+                ["partner_id"],
+                ["partner_id"],
+                lazy=False,
+            )
+        )
+        counts = {
+            group["partner_id"][0]: group["__count"]
+            for group in groups
+            if group["partner_id"]
+        }
         load = {}
         for partner in self.browse(list(counts)):
             commercial_id = partner.commercial_partner_id.id
@@ -450,14 +537,17 @@ class ResPartner(models.Model):
         orders confirmed in the 12 months ending ``today``} (one query)."""
         date_from, date_to = self._get_metrics_period(today)
         start, end = self._get_metrics_utc_bounds(date_from, date_to)
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT p.commercial_partner_id, AVG(sol.discount)
               FROM sale_order_line sol
               JOIN sale_order so ON so.id = sol.order_id
               JOIN res_partner p ON p.id = so.partner_id
              WHERE p.commercial_partner_id IN %s AND so.state IN ('sale', 'done')
                AND so.confirmation_date >= %s AND so.confirmation_date < %s
-             GROUP BY p.commercial_partner_id""", (tuple(self.ids), start, end))
+             GROUP BY p.commercial_partner_id""",
+            (tuple(self.ids), start, end),
+        )
         return {partner_id: avg or 0.0 for partner_id, avg in self.env.cr.fetchall()}
 
     @api.multi
@@ -475,8 +565,11 @@ class ResPartner(models.Model):
         values = {}
         for partner in partners:
             rating = self._get_suggested_rating(
-                revenue.get(partner.id, 0.0), load.get(partner.id, 0),
-                discount.get(partner.id, 0.0), settings)
+                revenue.get(partner.id, 0.0),
+                load.get(partner.id, 0),
+                discount.get(partner.id, 0.0),
+                settings,
+            )
             values[partner.id] = {"suggested_rating": rating}
         partners._write_metrics(values)
         return True
@@ -488,8 +581,9 @@ class ResPartner(models.Model):
         of every customer when called on an empty recordset (RPC model method).
         Customer Management users only. Returns True."""
         if not self.env.user.has_group(GROUP_USER):
-            raise AccessError(_("Only Customer Management users may recompute "
-                                "customer metrics."))
+            raise AccessError(
+                _("Only Customer Management users may recompute " "customer metrics.")
+            )
         partners = self or self.search(self._get_metrics_domain())
         # Computed as superuser (invoices, interactions of all teams) but in the
         # caller's timezone.
@@ -500,4 +594,34 @@ class ResPartner(models.Model):
         partners._compute_payment_behaviour_batch(today)
         partners._compute_suggested_rating_batch(today)
         partners._compute_next_followup_batch(today)
+        return True
+
+    @api.model
+    def _cron_nightly_recompute(self, batch_size=2000):
+        """Nightly: the metrics that drift with time (category, payment
+        behaviour, suggested rating, next follow-up and urgency, contact
+        frequency) for every customer, in batches committed one by one (a
+        rerun after a crash redoes only unchanged-value checks), then the
+        customer-since dates and the expiry of pricing agreements."""
+        partner_ids = self.search(self._get_metrics_domain()).ids
+        today = self._get_metrics_today()
+        for start in range(0, len(partner_ids), batch_size):
+            batch = self.sudo().browse(partner_ids[start : start + batch_size])
+            batch._compute_relationship_category_batch(today)
+            batch._compute_payment_behaviour_batch(today)
+            batch._compute_suggested_rating_batch(today)
+            batch._compute_next_followup_batch(today)
+            batch._compute_contact_frequency_batch()
+            self._commit_batch()
+            batch.invalidate_cache()
+        filled = self.sudo().browse()._compute_customer_since_batch()
+        expired = self.env["customer.pricing.agreement"].sudo()._expire_agreements()
+        _logger.info(
+            "Nightly recompute: %s customers in %s batches, %s customer-since "
+            "dates filled, %s agreements expired",
+            len(partner_ids),
+            -(-len(partner_ids) // batch_size),
+            len(filled),
+            len(expired),
+        )
         return True
