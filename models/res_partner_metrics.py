@@ -582,7 +582,7 @@ class ResPartner(models.Model):
         Customer Management users only. Returns True."""
         if not self.env.user.has_group(GROUP_USER):
             raise AccessError(
-                _("Only Customer Management users may recompute " "customer metrics.")
+                _("Only Customer Management users may recompute customer metrics.")
             )
         partners = self or self.search(self._get_metrics_domain())
         # Computed as superuser (invoices, interactions of all teams) but in the
