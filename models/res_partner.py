@@ -2049,9 +2049,10 @@ class ResPartner(models.Model):
             )
 
     @api.multi
-    def _release_cured_holds(self):
+    def _release_cured_holds(self, reasons=None):
         """Release the automatic holds among ``self`` whose cause is cured:
-        no reason left (and, in 'full' mode, no open invoice left)."""
+        no reason left (and, in 'full' mode, no open invoice left).
+        ``reasons``: the result of _credit_hold_reasons when the caller has it."""
         held = self.mapped("commercial_partner_id").filtered(
             lambda p: p.customer_status == "hold" and p.hold_automatic
         )
@@ -2060,15 +2061,15 @@ class ResPartner(models.Model):
         settings = self.env["res.config.settings"]
         full = settings.get_customer_management_param("hold_release_mode") == "full"
         cured = held.browse()
-        by_company = {}
-        for partner in held:
-            company = partner.company_id or self.env.user.company_id
-            by_company[company] = by_company.get(company, held.browse()) | partner
-        for company, partners in by_company.items():
-            reasons = partners._credit_hold_reasons(company)
+        for company, partners in held._group_by_credit_company().items():
+            company_reasons = (
+                reasons
+                if reasons is not None
+                else partners._credit_hold_reasons(company)
+            )
             open_ids = partners._partners_with_open_invoices(company) if full else set()
             cured |= partners.filtered(
-                lambda p, r=reasons, o=open_ids: not r[p.id] and p.id not in o
+                lambda p, r=company_reasons, o=open_ids: not r[p.id] and p.id not in o
             )
         cured._release_hold(_("cause cured (payment received)"))
         return cured
@@ -2120,22 +2121,32 @@ class ResPartner(models.Model):
 
     @api.multi
     def _review_credit_holds(self):
-        by_company = {}
-        for partner in self:
-            company = partner.company_id or self.env.user.company_id
-            by_company[company] = by_company.get(company, self.browse()) | partner
         to_hold = self.browse()
-        for company, partners in by_company.items():
-            reasons = partners._credit_hold_reasons(company)
+        reasons = {}
+        for company, partners in self._group_by_credit_company().items():
+            reasons.update(partners._credit_hold_reasons(company))
             for partner in partners.filtered(
-                lambda p, r=reasons: r[p.id] and p.customer_status != "hold"
+                lambda p: reasons[p.id] and p.customer_status != "hold"
             ):
                 to_hold |= partner
                 partner._place_hold(
                     "; ".join(x["message"] for x in reasons[partner.id])
                 )
-        released = self.filtered(lambda p: p not in to_hold)._release_cured_holds()
+        # The reasons just computed serve the release too: no second round.
+        released = (self - to_hold)._release_cured_holds(reasons)
         return len(to_hold), len(released)
+
+    @api.multi
+    def _group_by_credit_company(self):
+        """{company: partners}: credit counts in the partner's company, or in
+        the user's company for a partner shared by all companies."""
+        ids = {}
+        for partner in self:
+            company = partner.company_id or self.env.user.company_id
+            ids.setdefault(company, []).append(partner.id)
+        return {
+            company: self.browse(partner_ids) for company, partner_ids in ids.items()
+        }
 
     @api.model
     def _commit_batch(self):
