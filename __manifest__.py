@@ -38,6 +38,9 @@
         "views/account_payment_views.xml",
         "wizards/account_register_payments_views.xml",
         "report/account_invoice_report_templates.xml",
+        # [data: automation and analysis]
+        # [data: affiliate commissions]
+        # [data: reports]
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/customer_management_menus.xml",
