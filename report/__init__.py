@@ -1,0 +1,1 @@
+# Python side of the QWeb reports (report.* models).
