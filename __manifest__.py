@@ -39,6 +39,7 @@
         "wizards/account_register_payments_views.xml",
         "report/account_invoice_report_templates.xml",
         # [data: automation and analysis]
+        "wizards/customer_followup_wizard_views.xml",
         # [data: affiliate commissions]
         # [data: reports]
         "views/res_partner_views.xml",

@@ -19,3 +19,5 @@ from . import res_config_settings_invoicing
 from . import customer_credit_lock
 from . import res_partner_metrics
 from . import res_config_settings_metrics
+from . import res_partner_automation
+from . import mail_activity

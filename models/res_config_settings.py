@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 PARAM_PREFIX = "customer_management."
 
@@ -13,6 +14,26 @@ class ResConfigSettings(models.TransientModel):
     cm_cadence_d = fields.Integer("Class D follow-up (days)")
     cm_cadence_e = fields.Integer("Class E follow-up (days)")
     # [settings fields: add below, one block per topic]
+    # Automation (scheduled actions of res_partner_automation.py)
+    cm_inactivity_enabled = fields.Boolean(
+        "Set customers inactive",
+        help="Customers without a confirmed order for the inactivity days become "
+        "Inactive, with an activity to approach them. Turn off when you sell "
+        "durable goods bought once every few years.",
+    )
+    cm_inactivity_days = fields.Integer(
+        "Inactive after (days without an order)",
+    )
+    cm_fiscal_year_reminder_days = fields.Integer(
+        "Budget reminder (days before the fiscal year end)",
+        help="A 'budget may be spent before year end' activity is created this many "
+        "days before each customer's fiscal year end.",
+    )
+    cm_periodic_invoice_validate = fields.Boolean(
+        "Validate periodic invoices",
+        help="Invoices created at the customers' invoice period end are validated "
+        "at once; otherwise they stay draft for review.",
+    )
     # Invoicing: early payment discounts are written off to this account.
     cm_early_discount_account_id = fields.Many2one(
         "account.account",
@@ -88,6 +109,26 @@ class ResConfigSettings(models.TransientModel):
     )
     # (validated in res_config_settings_metrics.py)
 
+    @api.constrains("cm_inactivity_days", "cm_fiscal_year_reminder_days")
+    def _check_cm_automation_settings(self):
+        for settings in self:
+            if settings.cm_inactivity_enabled and settings.cm_inactivity_days < 1:
+                raise ValidationError(
+                    _(
+                        "'Inactive after' must be at least 1 day (not %s), or turn "
+                        "off 'Set customers inactive'."
+                    )
+                    % settings.cm_inactivity_days
+                )
+            if not 0 <= settings.cm_fiscal_year_reminder_days <= 365:
+                raise ValidationError(
+                    _(
+                        "The budget reminder comes 0 to 365 days before the fiscal "
+                        "year end, not %s."
+                    )
+                    % settings.cm_fiscal_year_reminder_days
+                )
+
     @api.model
     def _customer_management_params(self):
         """(settings field, ir.config_parameter key suffix, default) of every
@@ -99,6 +140,10 @@ class ResConfigSettings(models.TransientModel):
             ("cm_cadence_d", "cadence_d", 30),
             ("cm_cadence_e", "cadence_e", 365),
             # [settings params: add below]
+            ("cm_inactivity_enabled", "inactivity_enabled", True),
+            ("cm_inactivity_days", "inactivity_days", 365),
+            ("cm_fiscal_year_reminder_days", "fiscal_year_reminder_days", 30),
+            ("cm_periodic_invoice_validate", "periodic_invoice_validate", False),
             # Many2one: stored as the id; 0 when not set (browse it, check it exists).
             ("cm_early_discount_account_id", "early_discount_account_id", 0),
             ("cm_hold_grace_days", "hold_grace_days", 0),

@@ -78,6 +78,7 @@ class ResPartner(models.Model):
         string="Class",
         index=True,
         track_visibility="onchange",
+        group_expand="_read_group_prospect_class",
         help="A: obvious need, closes within 1 month; B: within 3 months; C: within "
         "6 months; D: potential need, at least 6 months away; E: no need (dead). "
         "The class sets how often the customer is followed up.",
@@ -784,6 +785,11 @@ class ResPartner(models.Model):
     def _read_group_customer_status(self, values, domain, order):
         # Every pipeline column shows in the kanban, even when empty.
         return [key for key, _label in CUSTOMER_STATUS]
+
+    @api.model
+    def _read_group_prospect_class(self, values, domain, order):
+        # Every class column shows in the kanban grouped by class.
+        return [key for key, _label in PROSPECT_CLASS]
 
     @api.constrains("customer_number", "company_id")
     def _check_customer_number(self):

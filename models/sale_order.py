@@ -80,6 +80,7 @@ class SaleOrder(models.Model):
         self._check_credit_hold()
         result = super(SaleOrder, self).action_confirm()
         self._update_customer_since()
+        self.mapped("partner_id")._reactivate_inactive_customers()
         return result
 
     # ------------------------------------------------------------------

@@ -1,4 +1,19 @@
+from contextlib import contextmanager
+from unittest.mock import patch
+
+from odoo import fields
 from odoo.tests.common import SavepointCase
+
+
+@contextmanager
+def freeze_today(day):
+    """Make "today" ``day`` (a date string) for the code under test: the
+    user's today (fields.Date.context_today) and the server's
+    (fields.Date.today)."""
+    with patch.object(fields.Date, "context_today", lambda *a, **k: day), patch.object(
+        fields.Date, "today", lambda *a, **k: day
+    ):
+        yield day
 
 
 class CustomerCase(SavepointCase):

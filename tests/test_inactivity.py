@@ -1,0 +1,119 @@
+from odoo.exceptions import ValidationError
+
+from .common import SalesCase, freeze_today
+
+TODAY = "2026-11-23"
+
+
+class TestInactivity(SalesCase):
+    """ir_cron_inactivity: active customers without an order for N days go
+    inactive with an activity; a setting turns it off; an order brings them
+    back."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestInactivity, cls).setUpClass()
+        cls.params = cls.env["ir.config_parameter"].sudo()
+        cls.params.set_param("customer_management.inactivity_days", "100")
+        cls.inactive_type = cls.env.ref(
+            "customer_management.mail_activity_type_inactive"
+        )
+
+    def _active_customer(self, name, last_order=None, status_date="2026-01-01"):
+        customer = self._create_customer(name, user_id=self.customer_user.id)
+        customer._set_customer_status("active")
+        if last_order:
+            order = self._order(customer, 10.0, confirm=True)
+            order.write({"confirmation_date": last_order + " 10:00:00"})
+        customer.write({"customer_since": False})
+        self.env.cr.execute(
+            "UPDATE res_partner SET status_date = %s, create_date = %s WHERE id = %s",
+            (status_date, status_date + " 08:00:00", customer.id),
+        )
+        customer.invalidate_cache()
+        return customer
+
+    def _run(self):
+        return self.Partner._cron_inactivity(today=TODAY)
+
+    def _activities(self, partner):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", partner.id),
+                ("activity_type_id", "=", self.inactive_type.id),
+            ]
+        )
+
+    def test_customer_without_recent_order_goes_inactive(self):
+        # 23 Nov - 100 days = 15 Aug: an order on 14 Aug is too old, on 15 Aug not.
+        old = self._active_customer("Old buyer", last_order="2026-08-14")
+        edge = self._active_customer("Edge buyer", last_order="2026-08-15")
+        recent = self._active_customer("Recent buyer", last_order="2026-11-01")
+        never = self._active_customer("Never bought")
+        just_active = self._active_customer("Just active", status_date="2026-11-20")
+        prospect = self._create_customer("Prospect", prospect_class="c")
+        self.env.cr.execute(
+            "UPDATE res_partner SET create_date = '2020-01-01' WHERE id = %s",
+            (prospect.id,),
+        )
+        with freeze_today(TODAY):
+            count = self._run()
+        self.assertGreaterEqual(count, 2)
+        self.assertEqual(old.customer_status, "inactive")
+        self.assertEqual(never.customer_status, "inactive")
+        self.assertEqual(old.status_date, TODAY)
+        for partner in (edge, recent, just_active):
+            self.assertEqual(partner.customer_status, "active", partner.name)
+        self.assertEqual(prospect.customer_status, "prospect_c")
+        activity = self._activities(old)
+        self.assertEqual(activity.summary, "Approach this customer: what changed?")
+        self.assertEqual(activity.user_id, self.customer_user)
+        self.assertFalse(self._activities(recent))
+        note = old.message_ids.filtered(
+            lambda m: "No confirmed order" in (m.body or "")
+        )
+        self.assertEqual(len(note), 1)
+        self.assertIn("100 days", note.body)
+        # A second run finds nothing more to do.
+        with freeze_today(TODAY):
+            self._run()
+        self.assertEqual(len(self._activities(old)), 1)
+
+    def test_held_customer_is_left_alone(self):
+        held = self._active_customer("Held buyer", last_order="2026-01-10")
+        held.sudo(self.credit_manager).action_place_hold("Unpaid")
+        with freeze_today(TODAY):
+            self._run()
+        self.assertEqual(held.customer_status, "hold")
+
+    def test_setting_turns_it_off(self):
+        self.params.set_param("customer_management.inactivity_enabled", "False")
+        old = self._active_customer("Durable goods", last_order="2025-01-10")
+        with freeze_today(TODAY):
+            self.assertEqual(self._run(), 0)
+        self.assertEqual(old.customer_status, "active")
+        self.assertFalse(self._activities(old))
+
+    def test_new_order_brings_customer_back(self):
+        old = self._active_customer("Comeback", last_order="2026-03-01")
+        with freeze_today(TODAY):
+            self._run()
+        self.assertEqual(old.customer_status, "inactive")
+        contact = self.Partner.create({"name": "Buyer", "parent_id": old.id})
+        self._order(contact, 20.0, confirm=True)
+        self.assertEqual(old.customer_status, "active")
+        # A quotation alone does not.
+        with freeze_today(TODAY):
+            old.with_context(tracking_disable=True)._set_customer_status("inactive")
+        self._order(old, 20.0, confirm=False)
+        self.assertEqual(old.customer_status, "inactive")
+
+    def test_settings_refuse_zero_days(self):
+        with self.assertRaises(ValidationError):
+            self.env["res.config.settings"].create(
+                {"cm_inactivity_enabled": True, "cm_inactivity_days": 0}
+            )
+        self.assertEqual(
+            self.params.get_param("customer_management.inactivity_days"), "100"
+        )
