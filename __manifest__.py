@@ -40,6 +40,7 @@
         "report/account_invoice_report_templates.xml",
         # [data: automation and analysis]
         "wizards/customer_followup_wizard_views.xml",
+        "views/customer_pipeline_analysis_views.xml",
         # [data: affiliate commissions]
         # [data: reports]
         "views/res_partner_views.xml",

@@ -1,0 +1,101 @@
+"""Pipeline analysis: one row per customer (commercial entity) with where it
+stands (status, class, type, area, team) and what it should bring, for the
+pivot and graph views of Customers > Analysis. A read-only SQL view, like
+core's sale.report, so grouping 100,000 customers is one aggregate query.
+
+Amounts are in company currency (orders converted with the rate of their
+date, as sale.report does):
+- expected_revenue: forecast x probability of the forecasts not yet ended;
+- forecast_year: forecast x probability of the forecasts starting this year;
+- actual_year: untaxed amount of the orders confirmed this year.
+"""
+
+from odoo import fields, models, tools
+
+from .res_partner import CUSTOMER_STATUS, PROSPECT_CLASS
+
+
+class CustomerPipelineAnalysis(models.Model):
+    _name = "customer.pipeline.analysis"
+    _description = "Customer pipeline analysis"
+    _auto = False
+    _rec_name = "partner_id"
+    _order = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    customer_status = fields.Selection(CUSTOMER_STATUS, readonly=True)
+    prospect_class = fields.Selection(PROSPECT_CLASS, string="Class", readonly=True)
+    customer_type_id = fields.Many2one("customer.type", readonly=True)
+    service_area_id = fields.Many2one("customer.service.area", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    next_followup_date = fields.Date("Next Follow-up", readonly=True)
+    expected_close_date = fields.Date(readonly=True)
+    customer_count = fields.Integer("# Customers", readonly=True)
+    expected_revenue = fields.Float(
+        readonly=True,
+        help="Forecast amount x probability of the customer's forecasts whose "
+        "period has not ended.",
+    )
+    forecast_year = fields.Float(
+        "Forecast This Year",
+        readonly=True,
+        help="Forecast amount x probability of the forecasts starting this year.",
+    )
+    actual_year = fields.Float(
+        "Sales This Year",
+        readonly=True,
+        help="Untaxed amount of the orders confirmed this year.",
+    )
+
+    def _query(self):
+        return """
+            WITH currency_rate AS (%s),
+            forecast AS (
+                SELECT f.partner_id,
+                       SUM(f.expected_amount)
+                           FILTER (WHERE f.date_end >= CURRENT_DATE) AS expected,
+                       SUM(f.expected_amount)
+                           FILTER (WHERE date_trunc('year', f.date_start)
+                                         = date_trunc('year', CURRENT_DATE)) AS year
+                  FROM customer_sales_forecast f
+                 GROUP BY f.partner_id
+            ),
+            actual AS (
+                SELECT c.commercial_partner_id AS partner_id,
+                       SUM(so.amount_untaxed / COALESCE(cr.rate, 1.0)) AS year
+                  FROM sale_order so
+                  JOIN res_partner c ON c.id = so.partner_id
+                  JOIN product_pricelist pl ON pl.id = so.pricelist_id
+                  LEFT JOIN currency_rate cr
+                         ON cr.currency_id = pl.currency_id
+                        AND cr.company_id = so.company_id
+                        AND cr.date_start <= so.confirmation_date
+                        AND (cr.date_end IS NULL OR cr.date_end > so.confirmation_date)
+                 WHERE so.state IN ('sale', 'done')
+                   AND so.confirmation_date >= date_trunc('year', CURRENT_DATE)
+                 GROUP BY c.commercial_partner_id
+            )
+            SELECT p.id AS id, p.id AS partner_id, p.customer_status,
+                   p.prospect_class, p.customer_type_id, p.service_area_id,
+                   p.user_id, p.team_id, p.country_id, p.company_id,
+                   p.next_followup_date, p.expected_close_date,
+                   1 AS customer_count,
+                   COALESCE(forecast.expected, 0.0) AS expected_revenue,
+                   COALESCE(forecast.year, 0.0) AS forecast_year,
+                   COALESCE(actual.year, 0.0) AS actual_year
+              FROM res_partner p
+              LEFT JOIN forecast ON forecast.partner_id = p.id
+              LEFT JOIN actual ON actual.partner_id = p.id
+             WHERE p.customer AND p.active AND p.commercial_partner_id = p.id
+        """ % (
+            self.env["res.currency"]._select_companies_rates()
+        )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            "CREATE OR REPLACE VIEW %s AS (%s)" % (self._table, self._query())
+        )
