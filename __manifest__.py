@@ -58,6 +58,7 @@
         "demo/customer_sales_forecast_demo.xml",
         # last: recomputes the metrics from all the demo records above
         "demo/res_partner_metrics_demo.xml",
+        "demo/res_partner_automation_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "application": True,

@@ -2156,6 +2156,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _commit_batch(self):
-        # Never commit inside tests: they run in one rolled-back transaction.
-        if not getattr(threading.currentThread(), "testing", False):
+        # Never commit inside tests (one rolled-back transaction) nor while
+        # modules load (a cron called from demo data is part of the install).
+        if self.pool.ready and not getattr(
+            threading.currentThread(), "testing", False
+        ):
             self.env.cr.commit()  # pylint: disable=invalid-commit
