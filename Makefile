@@ -1,7 +1,7 @@
 # Developer commands; everything generated goes to .odoo-dev/ (git-ignored).
 DEV := tools/dev.sh
 
-.PHONY: run test stop shell setup lint bench e2e clean
+.PHONY: run test stop shell setup lint bench e2e i18n clean
 
 run:     ## set up everything, then serve customer_demo on http://localhost:$${ODOO_PORT:-8069}
 	@bash $(DEV) run
@@ -20,6 +20,9 @@ setup:
 
 lint:    ## flake8 + pylint-odoo + XML well-formedness
 	@bash tools/lint.sh
+
+i18n:    ## regenerate i18n/customer_management.pot from a fresh install
+	@bash tools/i18n_export.sh
 
 clean: stop
 	rm -rf .odoo-dev
