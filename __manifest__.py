@@ -43,6 +43,10 @@
         "views/customer_pipeline_analysis_views.xml",
         # [data: affiliate commissions]
         # [data: reports]
+        "report/customer_profile_reports.xml",
+        "report/customer_profile_templates.xml",
+        "report/customer_pipeline_reports.xml",
+        "report/customer_pipeline_templates.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/customer_management_menus.xml",

@@ -1,1 +1,3 @@
 # Python side of the QWeb reports (report.* models).
+from . import customer_pipeline_report
+from . import customer_profile_report

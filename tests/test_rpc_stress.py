@@ -1,84 +1,20 @@
 """Parallel XML-RPC confirmations against a real prefork server
 (--workers=2 on loopback) never take a customer past its credit limit."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import unittest
 import xmlrpc.client
 from concurrent.futures import ThreadPoolExecutor
 
-import odoo
-from odoo.tests.common import get_db_name
+from . import http_common
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REQUESTS = 16
 ORDER_AMOUNT = 100.0
 LIMIT = 750.0
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+class TestRpcStress(http_common.HttpServerCase):
 
-
-class TestRpcStress(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.db = get_db_name()
-        cls.port = _free_port()
-        cls.url = "http://127.0.0.1:%s" % cls.port
-        cmd = [
-            sys.executable,
-            os.path.join(ROOT, "tools", "odoo_bin.py"),
-            "-c",
-            odoo.tools.config.rcfile,
-            "-d",
-            cls.db,
-            "--db-filter=^%s$" % cls.db,
-            "--http-interface=127.0.0.1",
-            "--http-port=%s" % cls.port,
-            "--longpolling-port=%s" % _free_port(),
-            "--workers=2",
-            "--max-cron-threads=0",
-            "--log-level=warn",
-        ]
-        # Kept open for the server's lifetime; closed in tearDownClass.
-        log_path = os.path.join(odoo.tools.config["data_dir"], "stress.log")
-        # pylint: disable=consider-using-with
-        cls.log = open(log_path, "w", encoding="utf-8")
-        cls.server = subprocess.Popen(cmd, stdout=cls.log, stderr=subprocess.STDOUT)
-        # pylint: enable=consider-using-with
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                xmlrpc.client.ServerProxy(cls.url + "/xmlrpc/2/common").version()
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            cls.server.kill()
-            raise RuntimeError("the Odoo server did not start")
-        common = xmlrpc.client.ServerProxy(cls.url + "/xmlrpc/2/common")
-        cls.uid = common.authenticate(cls.db, "admin", "admin", {})
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.terminate()
-        cls.server.wait(30)
-        cls.log.close()
-        super().tearDownClass()
-
-    def _call(self, model, method, *args):
-        proxy = xmlrpc.client.ServerProxy(
-            self.url + "/xmlrpc/2/object", allow_none=False
-        )
-        return proxy.execute_kw(self.db, self.uid, "admin", model, method, list(args))
+    server_options = ["--workers=2"]
+    server_log = "stress.log"
 
     def _confirm(self, order_id):
         try:
