@@ -42,6 +42,10 @@
         "wizards/customer_followup_wizard_views.xml",
         "views/customer_pipeline_analysis_views.xml",
         # [data: affiliate commissions]
+        "views/customer_affiliate_commission_views.xml",
+        "wizards/customer_affiliate_commission_wizard_views.xml",
+        "report/customer_affiliate_commission_reports.xml",
+        "report/customer_affiliate_commission_templates.xml",
         # [data: reports]
         "report/customer_profile_reports.xml",
         "report/customer_profile_templates.xml",
@@ -60,6 +64,7 @@
         "demo/customer_guarantor_demo.xml",
         "demo/customer_interaction_demo.xml",
         "demo/customer_sales_forecast_demo.xml",
+        "demo/customer_affiliate_commission_demo.xml",
         # last: recomputes the metrics from all the demo records above
         "demo/res_partner_metrics_demo.xml",
         "demo/res_partner_automation_demo.xml",

@@ -22,4 +22,5 @@ from . import res_config_settings_metrics
 from . import res_partner_automation
 from . import mail_activity
 from . import customer_pipeline_analysis
+from . import customer_affiliate_commission
 from . import ir_actions_report
