@@ -21,6 +21,10 @@ setup:
 lint:    ## flake8 + pylint-odoo + XML well-formedness
 	@bash tools/lint.sh
 
+
+e2e:     ## browser tests: Playwright + Debian's headless chromium on a fresh demo db -> e2e/screenshots/
+	@bash tools/e2e.sh
+
 i18n:    ## regenerate i18n/customer_management.pot from a fresh install
 	@bash tools/i18n_export.sh
 

@@ -1,0 +1,311 @@
+"""Browser tests of the real Odoo 11 web client (SPEC section 9), `make e2e`.
+
+Each run starts from a fresh copy of the demo database (tools/e2e.sh), so the
+demo customers are known: C-level prospects, three customers on financial
+hold, active customers with orders. Every UI effect is double-checked over
+XML-RPC.
+"""
+import re
+import shutil
+import subprocess
+
+from conftest import exact, squash
+from playwright.sync_api import expect
+
+PIPELINE_MENU = "customer_management.res_partner_pipeline_menu"
+PROFILE_REPORT = "customer_management.action_report_customer_profile"
+HOVER = re.compile(r"\bo_kanban_hover\b")
+UPDATING = re.compile(r"\bo_updating\b")
+
+
+def open_pipeline(web):
+    web.open_menu(PIPELINE_MENU, "Pipeline")
+    web.wait_kanban()
+
+
+def test_login(anon_web, rpc):
+    page = anon_web.page
+    anon_web.login(password="not-the-password")
+    expect(page.locator(".oe_login_form .alert-danger")).to_contain_text(
+        "Wrong login/password"
+    )
+    anon_web.shot("login_refused")
+    anon_web.login()
+    anon_web.wait_client()
+    expect(page.locator(".oe_topbar_name")).to_have_text(exact("Administrator"))
+    # The module's app is in the top menu for the admin.
+    expect(
+        page.locator(
+            '.oe_application_menu_placeholder a[data-menu-xmlid='
+            '"customer_management.customer_management_menu_root"]'
+        )
+    ).to_contain_text("Customers")
+    anon_web.shot("logged_in")
+
+
+def test_pipeline_drag_prospect_c_to_b(web, rpc):
+    page = web.page
+    labels = rpc.selection_labels("res.partner", "customer_status")
+    open_pipeline(web)
+    # One column per status, empty ones included (group_expand).
+    titles = page.locator(".o_kanban_group .o_column_title").all_inner_texts()
+    titles = [squash(title) for title in titles]
+    for status in ("prospect_c", "prospect_b", "prospect_a", "negotiation", "active"):
+        assert labels[status] in titles, titles
+    assert labels["hold"] in titles, titles
+    source = web.kanban_column(labels["prospect_c"])
+    target = web.kanban_column(labels["prospect_b"])
+    expect(source.locator(".o_kanban_record").first).to_be_visible()
+    name = squash(source.locator(".o_kanban_record_title").first.inner_text())
+    partner_ids = rpc(
+        "res.partner",
+        "search",
+        [
+            ("name", "=", name),
+            ("customer_status", "=", "prospect_c"),
+            ("parent_id", "=", False),
+        ],
+    )
+    assert len(partner_ids) == 1, "expected one C-level prospect named %r" % name
+    before_target = target.locator(".o_kanban_record").count()
+    web.shot("pipeline")
+
+    card = web.kanban_card(source, name)
+    card.scroll_into_view_if_needed()
+    box = card.bounding_box()
+    drop = target.bounding_box()
+    start_x, start_y = box["x"] + box["width"] / 2, box["y"] + 20
+    page.mouse.move(start_x, start_y)
+    page.mouse.down()
+    # jQuery UI's sortable starts after a few pixels of real mouse moves.
+    page.mouse.move(start_x + 10, start_y + 10, steps=5)
+    drop_x, drop_y = drop["x"] + drop["width"] / 2, drop["y"] + 120
+    page.mouse.move(drop_x, drop_y, steps=25)
+    expect(target).to_have_class(HOVER)
+    expect(target.locator(".ui-sortable-placeholder")).to_have_count(1)
+    web.shot("pipeline_dragging")
+    page.mouse.up()
+
+    # The card lands in the B column (and is written: no more o_updating).
+    moved = web.kanban_card(target, name)
+    expect(moved).to_have_count(1)
+    expect(moved).not_to_have_class(UPDATING)
+    expect(web.kanban_card(source, name)).to_have_count(0)
+    expect(target.locator(".o_kanban_record")).to_have_count(before_target + 1)
+    web.wait_idle()
+    moved.scroll_into_view_if_needed()
+    web.shot("pipeline_dropped")
+    status = rpc("res.partner", "read", partner_ids, ["customer_status"])[0]
+    assert status["customer_status"] == "prospect_b"
+
+    # Still there once the view is loaded again from the server.
+    page.reload()
+    web.wait_client()
+    web.wait_kanban()
+    target = web.kanban_column(labels["prospect_b"])
+    source = web.kanban_column(labels["prospect_c"])
+    expect(web.kanban_card(target, name)).to_have_count(1)
+    expect(web.kanban_card(source, name)).to_have_count(0)
+
+
+def held_customer_with_quotation(rpc):
+    """A customer on financial hold and one of its quotations (demo data has
+    one for Maple Leaf; otherwise one is written for the first held customer:
+    quotations may still be written for held customers)."""
+    held = rpc(
+        "res.partner",
+        "search_read",
+        [("customer_status", "=", "hold"), ("parent_id", "=", False)],
+        fields=["name", "display_name", "hold_reason"],
+        order="name",
+    )
+    assert held, "the demo data should have customers on financial hold"
+    for partner in held:
+        orders = rpc(
+            "sale.order",
+            "search_read",
+            [
+                ("partner_id", "child_of", partner["id"]),
+                ("state", "in", ["draft", "sent"]),
+            ],
+            fields=["name", "state"],
+            order="id",
+            limit=1,
+        )
+        if orders:
+            return partner, orders[0]
+    partner = held[0]
+    product = rpc(
+        "product.product",
+        "search_read",
+        [("sale_ok", "=", True)],
+        fields=["name", "uom_id", "list_price"],
+        limit=1,
+    )[0]
+    order_id = rpc(
+        "sale.order",
+        "create",
+        {
+            "partner_id": partner["id"],
+            "order_line": [
+                (
+                    0,
+                    0,
+                    {
+                        "product_id": product["id"],
+                        "name": product["name"],
+                        "product_uom": product["uom_id"][0],
+                        "product_uom_qty": 1,
+                        "price_unit": product["list_price"] or 100.0,
+                    },
+                ),
+            ],
+        },
+    )
+    order = rpc("sale.order", "read", [order_id], ["name", "state"])[0]
+    return partner, order
+
+
+def test_held_customer_quotation_confirm_refused(web, rpc):
+    page = web.page
+    partner, order = held_customer_with_quotation(rpc)
+    labels = rpc.selection_labels("res.partner", "customer_status")
+    open_pipeline(web)
+
+    # The customer's card, in the hold column, opens its form with the banner.
+    card = web.kanban_card(web.kanban_column(labels["hold"]), partner["name"])
+    card.click()
+    web.wait_form(partner["display_name"])
+    banner = page.locator(".o_form_view .alert-danger")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("Financial hold")
+    reason_first_line = (partner["hold_reason"] or "").strip().splitlines()[0]
+    expect(banner).to_contain_text(reason_first_line[:60])
+    status = page.locator('.o_form_statusbar [name="customer_status"]')
+    expect(status).to_contain_text(labels["hold"])
+    web.shot("customer_on_hold_form")
+
+    # Its quotations (smart button), then the quotation itself.
+    # (Odoo 11 renders form buttons without their name attribute.)
+    page.locator(".o_form_view .oe_button_box button.oe_stat_button").filter(
+        has_text="Quotations"
+    ).click()
+    # Pipeline / customer / its quotations (the breadcrumb says "Sales Orders":
+    # the action's display_name wins over the name the button sets).
+    expect(page.locator(".o_control_panel .breadcrumb li")).to_have_count(3)
+    expect(page.locator(".o_list_view")).to_be_visible()
+    web.wait_idle()
+    row = page.locator(".o_list_view tr.o_data_row").filter(has_text=order["name"])
+    expect(row).to_have_count(1)
+    row.click()
+    web.wait_form(order["name"])
+    web.shot("held_quotation")
+
+    buttons = page.locator(".o_form_statusbar .o_statusbar_buttons button:visible")
+    confirm = buttons.filter(has_text=exact("Confirm Sale"))
+    expect(confirm).to_have_count(1)
+    confirm.click()
+
+    dialog = web.dialog()
+    warning = dialog.locator(".o_dialog_warning")
+    expect(warning).to_be_visible()
+    text = squash(warning.inner_text())
+    assert "cannot be confirmed" in text, text
+    assert order["name"] in text, text
+    assert partner["display_name"] in text, text
+    assert "financial hold" in text, text
+    assert squash(partner["hold_reason"]) in text, text
+    web.wait_idle()
+    web.shot("hold_refusal_dialog")
+    dialog.locator(".modal-footer button").first.click()
+    expect(page.locator(".modal-dialog")).to_have_count(0)
+
+    # Still a quotation, in the browser and on the server.
+    expect(confirm).to_have_count(1)
+    state = rpc("sale.order", "read", [order["id"]], ["state"])[0]["state"]
+    assert state == order["state"] and state in ("draft", "sent")
+    partner_now = rpc("res.partner", "read", [partner["id"]], ["customer_status"])[0]
+    assert partner_now["customer_status"] == "hold"
+
+
+def test_print_customer_profile(web, rpc, screenshots):
+    page = web.page
+    report_id = rpc.ref(PROFILE_REPORT)
+    assert report_id, "the report %s is not installed" % PROFILE_REPORT
+    report = rpc("ir.actions.report", "read", [report_id], ["name"])[0]
+    # The module's active demo customer with the most orders: a well-filled
+    # profile sheet.
+    customers = rpc(
+        "res.partner",
+        "search_read",
+        [
+            ("customer_status", "=", "active"),
+            ("parent_id", "=", False),
+            ("customer", "=", True),
+            ("customer_type_id", "!=", False),
+        ],
+        fields=["name", "display_name", "customer_number", "sale_order_count"],
+        order="name",
+    )
+    assert customers, "the demo data should have active customers"
+    partner = max(customers, key=lambda c: c["sale_order_count"])
+    labels = rpc.selection_labels("res.partner", "customer_status")
+    open_pipeline(web)
+    card = web.kanban_card(web.kanban_column(labels["active"]), partner["name"])
+    card.scroll_into_view_if_needed()
+    card.click()
+    web.wait_form(partner["display_name"])
+    # The module's first tab: status, class, follow-up.
+    tab = page.locator(".o_form_view .o_notebook .nav-tabs a").filter(
+        has_text="Classification"
+    )
+    tab.click()
+    expect(page.locator(".o_form_view .o_notebook .tab-pane.active")).to_contain_text(
+        labels["active"]
+    )
+    # Back to the top of the form, no focus ring, for the screenshot.
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.locator(".o_content").evaluate("el => { el.scrollTop = 0; }")
+    web.shot("customer_form")
+
+    responses = []
+    page.context.on(
+        "response",
+        lambda resp: responses.append(resp)
+        if "/report/download" in resp.url or "/report/pdf/" in resp.url
+        else None,
+    )
+    page.click('.o_cp_sidebar .o_dropdown_toggler_btn:has-text("Print")')
+    items = page.locator(".o_cp_sidebar .dropdown-menu a")
+    item = items.filter(has_text=exact(report["name"]))
+    expect(item).to_be_visible()
+    item.hover()
+    web.shot("print_menu")
+    with page.expect_download(timeout=120000) as download_info:
+        item.click()
+    download = download_info.value
+    pdf_path = screenshots / "customer_profile.pdf"
+    download.save_as(str(pdf_path))
+    data = pdf_path.read_bytes()
+    assert data.startswith(b"%PDF-"), data[:200]
+    assert len(data) > 2000
+    assert download.suggested_filename.endswith(".pdf"), download.suggested_filename
+    pdf_responses = [r for r in responses if r.status == 200]
+    assert pdf_responses, [r.url for r in responses]
+    assert pdf_responses[-1].headers["content-type"].startswith("application/pdf")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf_path), "-"],
+            check=True,
+            stdout=subprocess.PIPE,
+        ).stdout.decode()
+        assert partner["name"] in text, text[:2000]
+        if partner["customer_number"]:
+            assert partner["customer_number"] in text, text[:2000]
+    if shutil.which("pdftoppm"):
+        # First page as an image, next to the screenshots, for a human to look at.
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
+             str(pdf_path), str(screenshots / "customer_profile_page1")],
+            check=True,
+        )
