@@ -1329,12 +1329,8 @@ class ResPartner(models.Model):
                     }
                 )
 
-    # Affiliate commissions (a later issue) go in a hook on the affiliate:
-    # ``_get_affiliate_commission_due(date_from, date_to)`` returning, for the
-    # affiliates of ``self``, affiliate_commission_rate x the untaxed amount of
-    # the invoices of their ``affiliate_customer_ids`` paid in the period (one
-    # query for the recordset), used by the affiliate commission statement
-    # (action_report_affiliate_commission).
+    # Affiliate commissions: _get_affiliate_commission_due() and the
+    # customer.affiliate.commission view are in customer_affiliate_commission.py.
 
     @api.model
     def _count_related(self, model, field_name, ids, domain=None):
@@ -1896,6 +1892,7 @@ class ResPartner(models.Model):
         action = self.env.ref("sale.action_orders").read()[0]
         action.update(
             name=name,
+            display_name=name,  # the breadcrumb shows display_name
             context={"default_partner_id": self.id},
             domain=[("partner_id", "child_of", self.commercial_partner_id.id)] + domain,
         )

@@ -2,10 +2,10 @@
 # database built from it (e.g. the e2e template) is stale.
 #   . tools/addon_hash.sh
 #   addon_content_hash ROOT [FOLDER ...]   # FOLDERs (relative to ROOT) are skipped
-# Same recipe as addon_hash in tools/dev.sh (*.py, *.xml, *.csv, *.po* under the
-# checkout, .odoo-dev excluded); callers may also skip folders that Odoo never
-# loads into a database (tests/, e2e/, bench/, tools/), so that editing a test
-# does not force a rebuild.
+# Hashes *.py, *.xml, *.csv, *.po* under the checkout (.odoo-dev and .git
+# excluded); callers may also skip folders that Odoo never loads into a
+# database (tests/, e2e/, bench/, tools/), so that editing a test does not force
+# a rebuild. Used by tools/dev.sh (make run) and tools/e2e.sh.
 
 addon_content_hash() {
     local root="$1"

@@ -26,6 +26,8 @@ log() { printf '\033[1m[dev]\033[0m %s\n' "$*" >&2; }
 die() { printf '[dev] ERROR: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=tools/python37.sh
 . "$(dirname "${BASH_SOURCE[0]}")/python37.sh"
+# shellcheck source=tools/addon_hash.sh
+. "$(dirname "${BASH_SOURCE[0]}")/addon_hash.sh"
 
 as_pg() {
     # PostgreSQL refuses to run as root: run its server tools as `postgres`.
@@ -147,9 +149,9 @@ odoo() { export_path; "$PY" "$ROOT/tools/odoo_bin.py" -c "$CONF" "$@"; }
 
 addon_hash() {
     # Content of the addon's own files: an unchanged module is not upgraded.
-    (cd "$ROOT" && find . -path ./.odoo-dev -prune -o -type f \
-        \( -name '*.py' -o -name '*.xml' -o -name '*.csv' -o -name '*.po*' \) -print0 \
-        | sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1)
+    # Tests and tooling are never loaded into a database: editing them does not
+    # trigger an upgrade.
+    addon_content_hash "$ROOT" tests e2e bench tools
 }
 
 db_exists() { psql_admin -tAc "select 1 from pg_database where datname='$1'" | grep -q 1; }
