@@ -196,28 +196,45 @@ class ResPartner(models.Model):
         return self.env.cr.fetchall()
 
     @api.model
+    def _get_followup_texts(self):
+        """Class labels, cadence and the translated summary and note of the
+        follow-up activities, once per run: _() inspects the call stack and
+        costs more per customer than the rest of the cron (9 s at 100k)."""
+        return {
+            "labels": dict(
+                self._fields["prospect_class"]._description_selection(self.env)
+            ),
+            "cadence": self._get_followup_cadence(),
+            "never": _("never"),
+            "summary": _("Class %(letter)s follow-up (every %(days)s days)"),
+            "note": _(
+                "%(class)s: followed up every %(days)s days. Last follow-up: "
+                "%(last)s; due %(due)s. Use 'Log follow-up' on the customer to record "
+                "it and re-classify."
+            ),
+        }
+
+    @api.model
     def _prepare_followup_activity(self, row, texts, user_id):
         """(partner id, user id, summary, note, deadline) of a follow-up
         activity: the summary names the class, the note says why it is due.
-        ``texts``: class labels and cadence, computed once per run."""
+        ``texts``: from _get_followup_texts()."""
         partner_id, prospect_class, next_date, last_date = row
         values = {
             "letter": (prospect_class or "").upper(),
             "class": texts["labels"].get(prospect_class, prospect_class),
             "days": texts["cadence"].get(prospect_class) or 0,
-            "last": last_date or _("never"),
+            "last": last_date or texts["never"],
             "due": next_date,
         }
-        summary = _("Class %(letter)s follow-up (every %(days)s days)") % values
-        note = html_escape(
-            _(
-                "%(class)s: followed up every %(days)s days. Last follow-up: "
-                "%(last)s; due %(due)s. Use 'Log follow-up' on the customer to record "
-                "it and re-classify."
-            )
-            % values
+        note = html_escape(texts["note"] % values)
+        return (
+            partner_id,
+            user_id,
+            texts["summary"] % values,
+            "<p>%s</p>" % note,
+            next_date,
         )
-        return (partner_id, user_id, summary, "<p>%s</p>" % note, next_date)
 
     @api.model
     def _cron_followup_cadence(self, today=None, batch_size=BATCH_SIZE):
@@ -226,12 +243,7 @@ class ResPartner(models.Model):
         duplicate), in committed batches; logs its counts."""
         today = fields.Date.to_string(self._get_metrics_today(today))
         rows = self._get_due_followups(today)
-        texts = {
-            "labels": dict(
-                self._fields["prospect_class"]._description_selection(self.env)
-            ),
-            "cadence": self._get_followup_cadence(),
-        }
+        texts = self._get_followup_texts()
         activity_type = self.env.ref("customer_management.mail_activity_type_followup")
         created = 0
         for batch in self._iter_batches(rows, batch_size):
@@ -457,32 +469,36 @@ class ResPartner(models.Model):
         return budget_count, start_count
 
     @api.model
-    def _prepare_fiscal_year_activity(self, kind, row, user_id, today):
-        """Activity values of one reminder; ``row``: (partner id, date string)."""
-        partner_id, date = row
+    def _get_fiscal_year_texts(self, kind):
+        """(summary, note) templates of one kind of reminder, translated once
+        per run rather than per customer."""
         if kind == "budget":
-            summary = _("Budget may be spent before year end (%s)") % date
-            note = (
+            return (
+                _("Budget may be spent before year end (%s)"),
                 _(
                     "The customer's fiscal year ends on %s: unspent budget is often "
                     "spent before then. Propose what it still needs."
-                )
-                % date
+                ),
             )
-        else:
-            summary = _("New fiscal year: new deals (from %s)") % date
-            note = (
-                _(
-                    "The customer's new fiscal year started on %s, with a new budget: "
-                    "time to propose new deals."
-                )
-                % date
-            )
+        return (
+            _("New fiscal year: new deals (from %s)"),
+            _(
+                "The customer's new fiscal year started on %s, with a new budget: "
+                "time to propose new deals."
+            ),
+        )
+
+    @api.model
+    def _prepare_fiscal_year_activity(self, texts, row, user_id, today):
+        """Activity values of one reminder; ``row``: (partner id, date string),
+        ``texts``: from _get_fiscal_year_texts()."""
+        partner_id, date = row
+        summary, note = texts
         return (
             partner_id,
             user_id,
-            summary,
-            "<p>%s</p>" % html_escape(note),
+            summary % date,
+            "<p>%s</p>" % html_escape(note % date),
             fields.Date.to_string(today),
         )
 
@@ -497,13 +513,14 @@ class ResPartner(models.Model):
             "budget": "fiscal_year_reminder_date",
             "start": "fiscal_year_start_reminder_date",
         }[kind]
+        texts = self._get_fiscal_year_texts(kind)
         for batch in self._iter_batches(rows, batch_size):
             users = self._get_activity_fallback_user_ids([pid for pid, _d in batch])
             self._bulk_schedule_activities(
                 activity_type,
                 [
                     self._prepare_fiscal_year_activity(
-                        kind, (pid, fields.Date.to_string(date)), users[pid], today
+                        texts, (pid, fields.Date.to_string(date)), users[pid], today
                     )
                     for pid, date in batch
                 ],
