@@ -22,6 +22,18 @@ EARLY_DISCOUNT_TERMS = ("early_discount_type", "early_discount_value",
 class AccountInvoice(models.Model):
     _inherit = "account.invoice"
 
+    def init(self):
+        # Core indexes neither the invoices per customer nor per state: the
+        # credit rule (overdue, draft), the hold review's candidates, the
+        # nightly recompute and the commission view scanned the whole table
+        # for each batch (see bench/ and README "Performance").
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS"
+            " account_invoice_cm_commercial_partner_state_index"
+            " ON account_invoice (commercial_partner_id, state, type)"
+        )
+        return super(AccountInvoice, self).init()
+
     early_discount_type = fields.Selection(
         [("percent", "Percentage"), ("amount", "Fixed amount")],
         string="Early-Pay Discount Type", readonly=True, copy=False,

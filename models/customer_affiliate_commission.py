@@ -83,7 +83,7 @@ class CustomerAffiliateCommission(models.Model):
         # per invoice, not once per condition on date_paid.
         # Indexes used: res_partner.affiliate_id (the customers of the
         # affiliates), account_invoice_cm_commercial_partner_state_index
-        # (models/credit_indexes.py: their paid invoices), account_move_line
+        # (models/account_invoice.py: their paid invoices), account_move_line
         # move_id and account_partial_reconcile debit/credit_move_id (the
         # payments of each invoice).
         return """

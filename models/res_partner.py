@@ -1,6 +1,4 @@
-import logging
 from datetime import timedelta
-import threading
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -27,7 +25,6 @@ PIPELINE = ["prospect_c", "prospect_b", "prospect_a", "negotiation", "active"]
 
 GROUP_USER = "customer_management.group_customer_user"
 GROUP_CREDIT = "customer_management.group_credit_manager"
-_logger = logging.getLogger(__name__)
 
 
 class ResPartner(models.Model):
@@ -764,10 +761,8 @@ class ResPartner(models.Model):
     @api.depends("account_rating", "suggested_rating")
     def _compute_rating_differs(self):
         for partner in self:
-            partner.rating_differs = bool(
-                partner.account_rating
-                and partner.suggested_rating
-                and partner.account_rating != partner.suggested_rating
+            partner.rating_differs = self._get_rating_differs(
+                partner.account_rating, partner.suggested_rating
             )
 
     @api.onchange("prospect_class")
@@ -943,74 +938,6 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Credit
     # ------------------------------------------------------------------
-    @api.multi
-    def _get_credit_used(self, company):
-        """Credit used per commercial partner of ``self`` in ``company``, in the
-        company currency: {commercial_partner_id: amount}.
-
-        Three set-based queries whatever the number of partners, invoices or
-        orders: posted receivables still open, draft customer invoices, and the
-        not yet invoiced part of confirmed orders (converted per currency).
-        """
-        partner_ids = tuple(set(self.mapped("commercial_partner_id").ids))
-        if not partner_ids:
-            return {}
-        company_currency = company.currency_id
-        cr = self.env.cr
-        used = dict.fromkeys(partner_ids, 0.0)
-        cr.execute(
-            """
-            SELECT aml.partner_id, SUM(aml.amount_residual)
-              FROM account_move_line aml
-              JOIN account_account acc ON acc.id = aml.account_id
-              JOIN account_move am ON am.id = aml.move_id
-             WHERE aml.partner_id IN %s AND aml.company_id = %s
-               AND acc.internal_type = 'receivable' AND NOT aml.reconciled
-               AND am.state = 'posted'
-             GROUP BY aml.partner_id""",
-            (partner_ids, company.id),
-        )
-        for partner_id, amount in cr.fetchall():
-            used[partner_id] += amount or 0.0
-        cr.execute(
-            """
-            SELECT ai.commercial_partner_id, SUM(ai.amount_total_company_signed)
-              FROM account_invoice ai
-             WHERE ai.commercial_partner_id IN %s AND ai.company_id = %s
-               AND ai.state = 'draft' AND ai.type IN ('out_invoice', 'out_refund')
-             GROUP BY ai.commercial_partner_id""",
-            (partner_ids, company.id),
-        )
-        for partner_id, amount in cr.fetchall():
-            used[partner_id] += amount or 0.0
-        cr.execute(
-            """
-            SELECT p.commercial_partner_id, sol.currency_id,
-                   SUM(CASE WHEN sol.product_uom_qty > 0
-                            THEN sol.price_total
-                                 * (sol.product_uom_qty - sol.qty_invoiced)
-                                 / sol.product_uom_qty
-                            ELSE 0 END)
-              FROM sale_order_line sol
-              JOIN sale_order so ON so.id = sol.order_id
-              JOIN res_partner p ON p.id = so.partner_id
-             WHERE p.commercial_partner_id IN %s AND so.company_id = %s
-               AND so.state IN ('sale', 'done')
-               AND sol.qty_invoiced < sol.product_uom_qty
-             GROUP BY p.commercial_partner_id, sol.currency_id""",
-            (partner_ids, company.id),
-        )
-        Currency = self.env["res.currency"]
-        for partner_id, currency_id, amount in cr.fetchall():
-            if currency_id != company_currency.id:
-                amount = (
-                    Currency.browse(currency_id)
-                    .with_context(date=fields.Date.context_today(self))
-                    .compute(amount, company_currency)
-                )
-            used[partner_id] += amount or 0.0
-        return used
-
     # [methods: commercial terms]
     # (create/write/_commercial_fields overrides and the invoice e-mail check
     # are in res_partner_commercial_terms.py, so that they chain with the
@@ -1651,6 +1578,10 @@ class ResPartner(models.Model):
     @api.multi
     def _set_customer_status(self, status):
         """Write the status without the manual-change checks (hold/release)."""
+        if not self:
+            # write() on no record still costs ~15 ms (tracking, mail thread):
+            # every confirmation calls this for the (usually no) inactive ones
+            return True
         vals = self._prepare_status_vals(status)
         return super(ResPartner, self).write(vals)
 
@@ -1726,126 +1657,6 @@ class ResPartner(models.Model):
         reason = self._check_hold_reason(reason)
         self.mapped("commercial_partner_id")._release_hold(reason)
         return True
-
-    # ------------------------------------------------------------------
-    # Financial hold: the rule
-    # ------------------------------------------------------------------
-    @api.multi
-    def _credit_hold_reasons(self, company=None, extra_amounts=None):
-        """The financial-hold rule, in one place, for the commercial partners
-        of ``self``: {commercial_partner_id: [reason, ...]}, an empty list when
-        the partner may buy. Each reason is a dict with ``code`` ('overdue' or
-        'credit'), a translated ``message`` and its amounts.
-
-        ``extra_amounts`` ({commercial_partner_id: amount}, company currency)
-        are orders about to be confirmed: then the credit reason means "would
-        go past the limit"; without them it means "limit used up".
-        A constant number of queries whatever the number of partners/invoices.
-        """
-        company = company or self.env.user.company_id
-        extra_amounts = extra_amounts or {}
-        partners = self.mapped("commercial_partner_id")
-        reasons = {partner.id: [] for partner in partners}
-        if not partners:
-            return reasons
-        for partner_id, reason in partners._overdue_hold_reasons(company):
-            reasons[partner_id].append(reason)
-        used = partners._get_credit_used(company)
-        currency = company.currency_id
-        for partner in partners.filtered("credit_limit"):
-            extra = extra_amounts.get(partner.id, 0.0)
-            total = used.get(partner.id, 0.0) + extra
-            over = currency.compare_amounts(total, partner.credit_limit)
-            if over > 0 or (not extra and over == 0):
-                reasons[partner.id].append(
-                    self._credit_reason(
-                        partner, used.get(partner.id, 0.0), extra, currency
-                    )
-                )
-        return reasons
-
-    @api.model
-    def _credit_reason(self, partner, used, extra, currency):
-        amounts = {
-            "limit": partner.credit_limit,
-            "used": used,
-            "order": extra,
-            "over": used + extra - partner.credit_limit,
-        }
-        fmt = {
-            k: "%s %s" % (currency.symbol or currency.name, "{:,.2f}".format(v))
-            for k, v in amounts.items()
-        }
-        if extra:
-            message = (
-                _(
-                    "credit limit %(limit)s would be exceeded: %(used)s already "
-                    "used plus this order's %(order)s is %(over)s over"
-                )
-                % fmt
-            )
-        else:
-            message = _("credit limit %(limit)s used up: %(used)s used") % fmt
-        return dict(amounts, code="credit", message=message)
-
-    @api.multi
-    def _overdue_hold_reasons(self, company):
-        """[(partner_id, reason)] for customers with invoices overdue by
-        more than the grace days. The due date is the invoice's; when the
-        invoice has no payment term, the customer's payment days apply."""
-        settings = self.env["res.config.settings"]
-        grace = settings.get_customer_management_param("hold_grace_days")
-        today = fields.Date.from_string(fields.Date.context_today(self))
-        self.env.cr.execute(
-            """
-            SELECT ai.commercial_partner_id, COUNT(*), SUM(ai.residual_company_signed),
-                   MAX(%(today)s - due.date_due)
-              FROM account_invoice ai
-              JOIN res_partner p ON p.id = ai.commercial_partner_id
-             CROSS JOIN LATERAL (
-                   SELECT CASE WHEN ai.payment_term_id IS NULL
-                                    AND COALESCE(p.payment_days, 0) > 0
-                               THEN ai.date_invoice + p.payment_days
-                               ELSE ai.date_due END AS date_due) due
-             WHERE ai.commercial_partner_id IN %(partners)s
-               AND ai.company_id = %(company)s
-               AND ai.type = 'out_invoice' AND ai.state = 'open'
-               AND due.date_due < %(today)s - %(grace)s
-             GROUP BY ai.commercial_partner_id""",
-            {
-                "today": today,
-                "grace": grace,
-                "company": company.id,
-                "partners": tuple(self.ids),
-            },
-        )
-        rows = self.env.cr.fetchall()
-        currency = company.currency_id  # may query: only after fetchall()
-        result = []
-        for partner_id, count, amount, days in rows:
-            message = _(
-                "%(count)s invoice(s) overdue for %(amount)s, up to %(days)s "
-                "days late (grace %(grace)s days)"
-            ) % {
-                "count": count,
-                "days": days,
-                "grace": grace,
-                "amount": "%s %s"
-                % (currency.symbol or currency.name, "{:,.2f}".format(amount)),
-            }
-            result.append(
-                (
-                    partner_id,
-                    {
-                        "code": "overdue",
-                        "message": message,
-                        "count": count,
-                        "amount": amount,
-                        "days": days,
-                    },
-                )
-            )
-        return result
 
     @api.multi
     def _compute_sale_counts(self):
@@ -1935,227 +1746,3 @@ class ResPartner(models.Model):
                 r["message"] for r in reasons.get(partner.commercial_partner_id.id, [])
             ]
             partner.credit_hold_warning = "; ".join(texts) if texts else False
-
-    # ------------------------------------------------------------------
-    # Financial hold: placing and releasing
-    # ------------------------------------------------------------------
-    @api.multi
-    def _place_hold(self, reason, automatic=True):
-        """Hold the commercial partners of ``self`` that are not held yet;
-        remember their status, log the reason and amounts, and ask their
-        salesperson to contact the guarantors."""
-        partners = self.filtered(lambda p: p.customer_status != "hold")
-        for status in set(partners.mapped("customer_status")):
-            group = partners.filtered(lambda p, s=status: p.customer_status == s)
-            super(ResPartner, group).write({"status_before_hold": status})
-        super(ResPartner, partners).write(
-            {
-                "hold_reason": reason,
-                "hold_date": fields.Date.context_today(self),
-                "hold_automatic": automatic,
-            }
-        )
-        partners._set_customer_status("hold")
-        user = self.env.user.name if not automatic else _("the credit rules")
-        for partner in partners:
-            partner.message_post(
-                body=_(
-                    "<b>Placed on financial hold</b> by %(user)s.<br/>Reason: "
-                    "%(reason)s<br/>"
-                    "Credit limit %(limit).2f, credit used %(used).2f."
-                )
-                % {
-                    "user": user,
-                    "reason": reason,
-                    "limit": partner.credit_limit,
-                    "used": partner.credit_used,
-                }
-            )
-        partners._schedule_hold_activity()
-        return partners
-
-    @api.multi
-    def _release_hold(self, reason):
-        partners = self.filtered(lambda p: p.customer_status == "hold")
-        for status in set(partners.mapped(lambda p: p.status_before_hold or "active")):
-            group = partners.filtered(
-                lambda p, s=status: (p.status_before_hold or "active") == s
-            )
-            group._set_customer_status(status)
-        for partner in partners:
-            partner.message_post(
-                body=_(
-                    "<b>Financial hold released</b> by %(user)s.<br/>Reason: "
-                    "%(reason)s<br/>"
-                    "Credit limit %(limit).2f, credit used %(used).2f."
-                )
-                % {
-                    "user": self.env.user.name,
-                    "reason": reason,
-                    "limit": partner.credit_limit,
-                    "used": partner.credit_used,
-                }
-            )
-        super(ResPartner, partners).write(
-            {
-                "status_before_hold": False,
-                "hold_reason": False,
-                "hold_date": False,
-                "hold_automatic": False,
-            }
-        )
-        return partners
-
-    @api.multi
-    def _schedule_hold_activity(self):
-        """One activity per held customer for its salesperson: call the
-        guarantors (named in the note) to get the customer to pay."""
-        activity_type = self.env.ref("customer_management.mail_activity_type_hold")
-        model_id = self.env["ir.model"]._get_id("res.partner")
-        today = fields.Date.context_today(self)
-        guarantors = self._get_guarantors_to_contact()
-        for partner in self:
-            names = guarantors.filtered(lambda g, p=partner: g.partner_id == p)
-            note = _("Customer placed on financial hold: %s.") % (
-                partner.hold_reason or ""
-            )
-            if names:
-                note += " " + _("Guarantors to contact: %s.") % ", ".join(
-                    names.mapped(lambda g: g.display_name or "")
-                )
-            self.env["mail.activity"].sudo().create(
-                {
-                    "res_model_id": model_id,
-                    "res_id": partner.id,
-                    "activity_type_id": activity_type.id,
-                    "summary": _("On financial hold: get the customer to pay"),
-                    "note": note,
-                    "date_deadline": today,
-                    "user_id": (partner.user_id or self.env.user).id,
-                }
-            )
-
-    @api.multi
-    def _lock_for_credit_check(self):
-        """Serialise credit checks per commercial partner, across workers: the
-        upsert waits for a concurrent check to finish, then fails with a
-        serialization error (retried by Odoo with a fresh snapshot) when that
-        check committed. See customer.credit.lock."""
-        for partner_id in sorted(self.mapped("commercial_partner_id").ids):
-            self.env.cr.execute(
-                """
-                INSERT INTO customer_credit_lock (partner_id, check_count)
-                VALUES (%s, 1)
-                ON CONFLICT (partner_id)
-                DO UPDATE SET check_count = customer_credit_lock.check_count + 1""",
-                (partner_id,),
-            )
-
-    @api.multi
-    def _release_cured_holds(self, reasons=None):
-        """Release the automatic holds among ``self`` whose cause is cured:
-        no reason left (and, in 'full' mode, no open invoice left).
-        ``reasons``: the result of _credit_hold_reasons when the caller has it."""
-        held = self.mapped("commercial_partner_id").filtered(
-            lambda p: p.customer_status == "hold" and p.hold_automatic
-        )
-        if not held:
-            return held
-        settings = self.env["res.config.settings"]
-        full = settings.get_customer_management_param("hold_release_mode") == "full"
-        cured = held.browse()
-        for company, partners in held._group_by_credit_company().items():
-            company_reasons = (
-                reasons
-                if reasons is not None
-                else partners._credit_hold_reasons(company)
-            )
-            open_ids = partners._partners_with_open_invoices(company) if full else set()
-            cured |= partners.filtered(
-                lambda p, r=company_reasons, o=open_ids: not r[p.id] and p.id not in o
-            )
-        cured._release_hold(_("cause cured (payment received)"))
-        return cured
-
-    @api.multi
-    def _partners_with_open_invoices(self, company):
-        self.env.cr.execute(
-            """
-            SELECT DISTINCT commercial_partner_id FROM account_invoice
-             WHERE commercial_partner_id IN %s AND company_id = %s
-               AND type = 'out_invoice' AND state = 'open'""",
-            (tuple(self.ids), company.id),
-        )
-        return {row[0] for row in self.env.cr.fetchall()}
-
-    @api.model
-    def _cron_review_credit_holds(self, batch_size=2000):
-        """Daily review: hold every customer the rule refuses, release the
-        automatic holds whose cause is cured. Set-based per batch of
-        customers, committed per batch (restartable: a rerun only does what
-        is left), logs its counts."""
-        self.env.cr.execute(
-            """
-            SELECT p.id FROM res_partner p
-             WHERE p.customer AND p.active AND p.commercial_partner_id = p.id
-               AND (p.credit_limit > 0 OR p.customer_status = 'hold'
-                    OR EXISTS (SELECT 1 FROM account_invoice ai
-                                WHERE ai.commercial_partner_id = p.id
-                                  AND ai.state = 'open' AND ai.type = 'out_invoice'))
-             ORDER BY p.id"""
-        )
-        candidate_ids = [row[0] for row in self.env.cr.fetchall()]
-        placed = released = 0
-        for start in range(0, len(candidate_ids), batch_size):
-            batch = self.browse(candidate_ids[start : start + batch_size])
-            placed_now, released_now = batch._review_credit_holds()
-            placed += placed_now
-            released += released_now
-            self._commit_batch()
-            batch.invalidate_cache()
-        _logger.info(
-            "Credit-hold review: %s customers checked, %s placed on hold, "
-            "%s released",
-            len(candidate_ids),
-            placed,
-            released,
-        )
-        return True
-
-    @api.multi
-    def _review_credit_holds(self):
-        to_hold = self.browse()
-        reasons = {}
-        for company, partners in self._group_by_credit_company().items():
-            reasons.update(partners._credit_hold_reasons(company))
-            for partner in partners.filtered(
-                lambda p: reasons[p.id] and p.customer_status != "hold"
-            ):
-                to_hold |= partner
-                partner._place_hold(
-                    "; ".join(x["message"] for x in reasons[partner.id])
-                )
-        # The reasons just computed serve the release too: no second round.
-        released = (self - to_hold)._release_cured_holds(reasons)
-        return len(to_hold), len(released)
-
-    @api.multi
-    def _group_by_credit_company(self):
-        """{company: partners}: credit counts in the partner's company, or in
-        the user's company for a partner shared by all companies."""
-        ids = {}
-        for partner in self:
-            company = partner.company_id or self.env.user.company_id
-            ids.setdefault(company, []).append(partner.id)
-        return {
-            company: self.browse(partner_ids) for company, partner_ids in ids.items()
-        }
-
-    @api.model
-    def _commit_batch(self):
-        # Never commit inside tests (one rolled-back transaction) nor while
-        # modules load (a cron called from demo data is part of the install).
-        if self.pool.ready and not getattr(
-            threading.currentThread(), "testing", False
-        ):
-            self.env.cr.commit()  # pylint: disable=invalid-commit

@@ -105,7 +105,8 @@ class SaleOrder(models.Model):
             reasons = partner._credit_hold_reasons(
                 company, {partner.id: orders._amount_in_company_currency()}
             )[partner.id]
-            covered = orders._credit_override_covers(reasons)
+            # Overrides only matter when there is a reason (saves their reads).
+            covered = bool(reasons) and orders._credit_override_covers(reasons)
             if covered:
                 reasons = []
             # An automatic hold whose only cause is the approved excess does

@@ -1,0 +1,159 @@
+"""Set-based properties behind the benchmark (SPEC section 8, bench/): the
+number of SQL queries of the hold review, of placing and releasing holds, of
+the nightly recompute and of a sale confirmation does not grow with the
+number of customers or invoices. Counted with the cursor's sql_log_count."""
+
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.addons.customer_management.models.sale_order import SaleOrder
+
+from .common import SalesCase, SharedCursor
+
+TODAY = "2026-11-23"
+
+
+class TestBenchProperties(SalesCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestBenchProperties, cls).setUpClass()
+        cls.revenue_account = cls.env["account.account"].search(
+            [
+                (
+                    "user_type_id",
+                    "=",
+                    cls.env.ref("account.data_account_type_revenue").id,
+                ),
+                ("company_id", "=", cls.company.id),
+            ],
+            limit=1,
+        )
+
+    def setUp(self):
+        super(TestBenchProperties, self).setUp()
+        patcher = patch.object(
+            SaleOrder, "_refusal_cursor", lambda order: SharedCursor(order.env.cr)
+        )
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def _open_invoice(self, partner, amount, date_invoice, date_due):
+        invoice = self.env["account.invoice"].create(
+            {
+                "partner_id": partner.id,
+                "type": "out_invoice",
+                "account_id": partner.property_account_receivable_id.id,
+                "date_invoice": date_invoice,
+                "date_due": date_due,
+                "invoice_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.product.id,
+                            "name": "Day",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "account_id": self.revenue_account.id,
+                            "invoice_line_tax_ids": [(6, 0, [])],
+                        },
+                    )
+                ],
+            }
+        )
+        invoice.action_invoice_open()
+        invoice.write({"date_due": date_due})
+        return invoice
+
+    def _overdue_customers(self, count, prefix):
+        """``count`` customers of the salesperson, each with an invoice 30
+        days overdue and a credit limit it uses up."""
+        partners = self.Partner.browse()
+        for i in range(count):
+            partner = self._create_customer(
+                "%s %s" % (prefix, i),
+                user_id=self.customer_user.id,
+                credit_limit=50.0,
+                prospect_class="b" if i % 2 else False,
+            )
+            self._open_invoice(partner, 100.0 + i, "2026-09-01", "2026-10-24")
+            partners |= partner
+        return partners
+
+    def _queries(self, function):
+        self.Partner.invalidate_cache()  # the whole cache
+        before = self.env.cr.sql_log_count
+        with patch.object(fields.Date, "context_today", lambda *a, **k: TODAY):
+            function()
+        return self.env.cr.sql_log_count - before
+
+    def test_hold_review_queries_do_not_grow_with_customers(self):
+        small = self._overdue_customers(21, "Small")
+        large = self._overdue_customers(45, "Large")
+        self._queries(lambda: self._overdue_customers(2, "Warm")._review_credit_holds())
+        small_count = self._queries(small._review_credit_holds)
+        large_count = self._queries(large._review_credit_holds)
+        self.assertEqual(set(small.mapped("customer_status")), {"hold"})
+        self.assertEqual(set(large.mapped("customer_status")), {"hold"})
+        self.assertEqual(small_count, large_count)
+        # Each held customer got its note and its activity (bulk inserts).
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "in", large.ids)]
+        )
+        self.assertEqual(len(activities), 45)
+        self.assertEqual(set(activities.mapped("user_id")), {self.customer_user})
+        self.assertEqual(set(large.mapped("activity_date_deadline")), {TODAY})
+        notes = self.env["mail.message"].search(
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "in", large.ids),
+                ("body", "like", "Placed on financial hold"),
+            ]
+        )
+        self.assertEqual(len(notes), 45)
+        self.assertIn("overdue", large[0].hold_reason)
+        self.assertIn("credit limit", large[0].hold_reason)
+
+    def test_release_queries_do_not_grow_with_customers(self):
+        small = self._overdue_customers(21, "Small")
+        large = self._overdue_customers(45, "Large")
+        warm = self._overdue_customers(2, "Warm")
+        (small | large | warm)._review_credit_holds()
+        self._queries(lambda: warm._release_hold("Settled"))
+        small_count = self._queries(lambda: small._release_hold("Settled"))
+        large_count = self._queries(lambda: large._release_hold("Settled"))
+        self.assertEqual(set(large.mapped("customer_status")), {"prospect_c"})
+        self.assertFalse(any(large.mapped("hold_reason")))
+        self.assertEqual(small_count, large_count)
+
+    def test_nightly_queries_do_not_grow_with_customers(self):
+        small = self._overdue_customers(21, "Small")
+        large = self._overdue_customers(45, "Large")
+        today = fields.Date.from_string(TODAY)
+        self._queries(
+            lambda: self._overdue_customers(2, "Warm")._recompute_metrics(today)
+        )
+        small_count = self._queries(lambda: small._recompute_metrics(today))
+        large_count = self._queries(lambda: large._recompute_metrics(today))
+        self.assertEqual(small_count, large_count)
+        # What the batch wrote: 30 days late on the one invoice, class B
+        # customers followed up every 7 days from their creation.
+        self.assertEqual(set(large.mapped("late_invoice_count")), {1})
+        self.assertEqual(set(large.mapped("avg_days_late")), {30.0})
+        self.assertEqual(set(large.mapped("payment_reliability")), {"watch"})
+        self.assertEqual(set(large.mapped("suggested_rating")), {"c"})
+
+    def test_confirmation_queries_do_not_grow_with_invoices(self):
+        few = self._create_customer("Few invoices", credit_limit=100000.0)
+        many = self._create_customer("Many invoices", credit_limit=100000.0)
+        self._open_invoice(few, 10.0, "2026-11-20", "2026-12-20")
+        for _i in range(15):
+            self._open_invoice(many, 10.0, "2026-11-20", "2026-12-20")
+        counts = []
+        for partner in (few, many):
+            self._order(partner, 10.0, confirm=True)  # first order: warm-up
+            order = self._order(partner, 10.0)
+            counts.append(self._queries(order.action_confirm))
+            self.assertEqual(order.state, "sale")
+        self.assertEqual(counts[0], counts[1])
