@@ -21,6 +21,8 @@ setup:
 lint:    ## flake8 + pylint-odoo + XML well-formedness
 	@bash tools/lint.sh
 
+bench:   ## seed 10k/100k-customer databases (cached templates), time the crons and confirmations -> bench/results.json
+	@bash bench/run.sh
 
 e2e:     ## browser tests: Playwright + Debian's headless chromium on a fresh demo db -> e2e/screenshots/
 	@bash tools/e2e.sh
