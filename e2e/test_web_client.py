@@ -261,8 +261,12 @@ def test_print_customer_profile(web, rpc, screenshots):
     )
     tab.click()
     expect(page.locator(".o_form_view .o_notebook .tab-pane.active")).to_contain_text(
-        labels["active"]
+        "Effort Level"
     )
+    # The status is the header's clickable status bar, current one highlighted.
+    expect(
+        page.locator(".o_form_view .o_statusbar_status .btn-primary")
+    ).to_have_text(labels["active"])
     # Back to the top of the form, no focus ring, for the screenshot.
     page.evaluate("document.activeElement && document.activeElement.blur()")
     page.locator(".o_content").evaluate("el => { el.scrollTop = 0; }")
