@@ -85,6 +85,18 @@ class SharedCursor:
     def __exit__(self, exc_type, exc, tb):
         return self.savepoint.__exit__(exc_type, exc, tb)
 
+    @classmethod
+    def patch_refusals(cls, case):
+        """Make the credit refusals of the test ``case`` use a SharedCursor
+        until the test ends (call from setUp)."""
+        from odoo.addons.customer_management.models.sale_order import SaleOrder
+
+        patcher = patch.object(
+            SaleOrder, "_refusal_cursor", lambda order: cls(order.env.cr)
+        )
+        patcher.start()
+        case.addCleanup(patcher.stop)
+
 
 class SalesCase(CustomerCase):
     """Adds a product, orders, invoices and payments at fixed amounts."""

@@ -6,7 +6,6 @@ number of customers or invoices. Counted with the cursor's sql_log_count."""
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.addons.customer_management.models.sale_order import SaleOrder
 
 from .common import SalesCase, SharedCursor
 
@@ -32,11 +31,7 @@ class TestBenchProperties(SalesCase):
 
     def setUp(self):
         super(TestBenchProperties, self).setUp()
-        patcher = patch.object(
-            SaleOrder, "_refusal_cursor", lambda order: SharedCursor(order.env.cr)
-        )
-        patcher.start()
-        self.addCleanup(patcher.stop)
+        SharedCursor.patch_refusals(self)
 
     def _open_invoice(self, partner, amount, date_invoice, date_due):
         invoice = self.env["account.invoice"].create(

@@ -1,10 +1,7 @@
 from datetime import timedelta
-from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-
-from odoo.addons.customer_management.models.sale_order import SaleOrder
 
 from .common import SalesCase, SharedCursor
 
@@ -29,11 +26,7 @@ class CreditHoldCase(SalesCase):
 
     def setUp(self):
         super(CreditHoldCase, self).setUp()
-        patcher = patch.object(
-            SaleOrder, "_refusal_cursor", lambda order: SharedCursor(order.env.cr)
-        )
-        patcher.start()
-        self.addCleanup(patcher.stop)
+        SharedCursor.patch_refusals(self)
 
     def _set_param(self, key, value):
         self.env["ir.config_parameter"].set_param("customer_management." + key, value)
