@@ -5,6 +5,7 @@ demo customers are known: C-level prospects, three customers on financial
 hold, active customers with orders. Every UI effect is double-checked over
 XML-RPC.
 """
+
 import re
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ from playwright.sync_api import expect
 
 PIPELINE_MENU = "customer_management.res_partner_pipeline_menu"
 PROFILE_REPORT = "customer_management.action_report_customer_profile"
+ANALYSIS_MENU = "customer_management.customer_pipeline_analysis_menu"
 HOVER = re.compile(r"\bo_kanban_hover\b")
 UPDATING = re.compile(r"\bo_updating\b")
 
@@ -36,7 +38,7 @@ def test_login(anon_web, rpc):
     # The module's app is in the top menu for the admin.
     expect(
         page.locator(
-            '.oe_application_menu_placeholder a[data-menu-xmlid='
+            ".oe_application_menu_placeholder a[data-menu-xmlid="
             '"customer_management.customer_management_menu_root"]'
         )
     ).to_contain_text("Customers")
@@ -264,9 +266,9 @@ def test_print_customer_profile(web, rpc, screenshots):
         "Effort Level"
     )
     # The status is the header's clickable status bar, current one highlighted.
-    expect(
-        page.locator(".o_form_view .o_statusbar_status .btn-primary")
-    ).to_have_text(labels["active"])
+    expect(page.locator(".o_form_view .o_statusbar_status .btn-primary")).to_have_text(
+        labels["active"]
+    )
     # Back to the top of the form, no focus ring, for the screenshot.
     page.evaluate("document.activeElement && document.activeElement.blur()")
     page.locator(".o_content").evaluate("el => { el.scrollTop = 0; }")
@@ -275,9 +277,11 @@ def test_print_customer_profile(web, rpc, screenshots):
     responses = []
     page.context.on(
         "response",
-        lambda resp: responses.append(resp)
-        if "/report/download" in resp.url or "/report/pdf/" in resp.url
-        else None,
+        lambda resp: (
+            responses.append(resp)
+            if "/report/download" in resp.url or "/report/pdf/" in resp.url
+            else None
+        ),
     )
     page.click('.o_cp_sidebar .o_dropdown_toggler_btn:has-text("Print")')
     items = page.locator(".o_cp_sidebar .dropdown-menu a")
@@ -309,7 +313,44 @@ def test_print_customer_profile(web, rpc, screenshots):
     if shutil.which("pdftoppm"):
         # First page as an image, next to the screenshots, for a human to look at.
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
-             str(pdf_path), str(screenshots / "customer_profile_page1")],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "70",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(pdf_path),
+                str(screenshots / "customer_profile_page1"),
+            ],
             check=True,
         )
+
+
+def test_analysis_pivot_counts_every_customer(web, rpc):
+    """Customers > Analysis: a pivot by status (rows) and class (columns)
+    whose grand total is the number of customers the model reports."""
+    page = web.page
+    labels = rpc.selection_labels("res.partner", "customer_status")
+    web.open_menu(ANALYSIS_MENU, "Pipeline analysis")
+    pivot = page.locator(".o_pivot table")
+    expect(pivot).to_be_visible()
+    web.wait_idle()
+    headers = [
+        squash(t) for t in pivot.locator("tbody tr td:first-child").all_inner_texts()
+    ]
+    for status in ("active", "hold", "prospect_c"):
+        assert labels[status] in headers, headers
+    # First row: the totals; its last two cells are the grand totals of the
+    # two measures (# customers, expected revenue).
+    totals = pivot.locator("tbody tr").first.locator("td.o_pivot_cell_value")
+    count = int(squash(totals.nth(totals.count() - 2).inner_text()).replace(",", ""))
+    assert count == rpc("customer.pipeline.analysis", "search_count", [])
+    # Fold the class columns (click their "Total" header): one line per status.
+    pivot.locator("thead .o_pivot_header_cell_opened").first.click()
+    expect(totals).to_have_count(2)
+    web.wait_idle()
+    web.shot("analysis_pivot")
