@@ -30,10 +30,12 @@ copy_db() {  # copy_db <template> <new>: a file copy (fast for big databases)
         -c "create database $2 template $1 strategy file_copy"
 }
 
-# Hash of what the seeded data depends on: the seed script and the addon.
-HASH="$( (sha1sum bench/seed.py; find . -path ./.odoo-dev -prune -o -path ./bench -prune -o -path ./tests -prune \
-    -o -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' \) -print0 \
-    | sort -z | xargs -0 sha1sum) | sha1sum | cut -c1-10)"
+# Hash of what the seeded data depends on: the seed script and the addon
+# (tests, e2e, bench and tools are never loaded into a database).
+# shellcheck source=tools/addon_hash.sh
+. "$ROOT/tools/addon_hash.sh"
+HASH="$( (sha1sum bench/seed.py; addon_content_hash "$ROOT" tests e2e bench tools) \
+    | sha1sum | cut -c1-10)"
 log "seed/addon hash $HASH"
 
 # Templates of another hash are stale.
