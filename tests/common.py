@@ -4,6 +4,8 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.tests.common import SavepointCase
 
+from ..models.sale_order import SaleOrder
+
 
 @contextmanager
 def freeze_today(day):
@@ -89,8 +91,6 @@ class SharedCursor:
     def patch_refusals(cls, case):
         """Make the credit refusals of the test ``case`` use a SharedCursor
         until the test ends (call from setUp)."""
-        from odoo.addons.customer_management.models.sale_order import SaleOrder
-
         patcher = patch.object(
             SaleOrder, "_refusal_cursor", lambda order: cls(order.env.cr)
         )
