@@ -1,3 +1,5 @@
+import subprocess
+import tempfile
 from contextlib import contextmanager
 from unittest.mock import patch
 
@@ -67,6 +69,21 @@ class CustomerCase(SavepointCase):
         values = {"name": name, "is_company": True, "customer": True}
         values.update(vals)
         return cls.Partner.create(values)
+
+
+def pdf_to_text(content):
+    """Text of a PDF (bytes) by ``pdftotext -layout``; each page ends with a
+    form feed."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(content)
+        pdf.flush()
+        result = subprocess.run(
+            ["pdftotext", "-layout", pdf.name, "-"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            check=True,
+        )
+    return result.stdout.decode("utf-8")
 
 
 class SharedCursor:

@@ -3,14 +3,13 @@ life cycle and the credit hold, then an HTTP session that downloads the
 reports as PDF files, read back with pdftotext."""
 
 import json
-import subprocess
-import tempfile
 import time
 import xmlrpc.client
 
 import requests
 
 from . import http_common
+from .common import pdf_to_text
 
 PROFILE = "customer_management.report_customer_profile"
 PIPELINE = "customer_management.report_customer_pipeline"
@@ -20,16 +19,7 @@ ACCESS_ERROR = 4  # XML-RPC fault code of an AccessError (odoo.service.wsgi_serv
 
 
 def pdf_text(content):
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
-        pdf.write(content)
-        pdf.flush()
-        result = subprocess.run(
-            ["pdftotext", "-layout", pdf.name, "-"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            check=True,
-        )
-    return " ".join(result.stdout.decode("utf-8").split())
+    return " ".join(pdf_to_text(content).split())
 
 
 class TestHttpClient(http_common.HttpServerCase):

@@ -5,7 +5,6 @@ import io
 import os
 import shutil
 import stat
-import subprocess
 import tempfile
 from unittest.mock import patch
 
@@ -16,7 +15,7 @@ from odoo.tools import config
 from odoo.addons.base.ir.ir_actions_report import IrActionsReport as CoreReport
 
 from ..models import ir_actions_report as inline
-from .common import CustomerCase, SalesCase
+from .common import CustomerCase, SalesCase, pdf_to_text
 
 COMPANY_PHONE = "+1 555 0142"
 PROFILE = "customer_management.action_report_customer_profile"
@@ -247,15 +246,7 @@ class TestReportRendering(SalesCase):
         self.assertTrue(content.startswith(b"%PDF"))
         page_count = PdfFileReader(io.BytesIO(content)).numPages
         self.assertGreater(page_count, 0, "wkhtmltopdf printed an empty PDF")
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
-            pdf.write(content)
-            pdf.flush()
-            text = subprocess.run(
-                ["pdftotext", "-layout", pdf.name, "-"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                check=True,
-            ).stdout.decode("utf-8")
+        text = pdf_to_text(content)
         pages = [" ".join(page.split()) for page in text.split("\f")[:-1]]
         self.assertEqual(len(pages), page_count)
         return pages
