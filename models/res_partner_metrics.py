@@ -70,8 +70,7 @@ class ResPartner(models.Model):
     def _get_metrics_utc_bounds(self, date_from, date_to):
         """UTC datetime strings of the start of ``date_from`` and of the day after
         ``date_to`` in the user's timezone, to select datetimes by local date."""
-        tz_name = self.env.context.get("tz") or self.env.user.tz
-        tz = pytz.timezone(tz_name) if tz_name in pytz.all_timezones_set else pytz.utc
+        tz = pytz.timezone(self._get_metrics_tz())
 
         def start_of(day):
             local = tz.localize(datetime.datetime.combine(day, datetime.time.min))
