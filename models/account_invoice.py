@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_date, formatLang
 
 from .number_checks import check_finite_numbers
@@ -102,6 +102,20 @@ class AccountInvoice(models.Model):
                 ).compute(value, currency, round=False)
             amount = min(amount, self.amount_total)
         return currency.round(amount) if currency else amount
+
+    @api.constrains("early_discount_type", "early_discount_value",
+                    "early_discount_days")
+    def _check_early_discount_terms(self):
+        for invoice in self:
+            value, days = invoice.early_discount_value, invoice.early_discount_days
+            if value < 0 or days < 0 or (
+                    invoice.early_discount_type == "percent" and value >= 100):
+                raise ValidationError(_(
+                    "%(invoice)s: an early-pay discount of %(value)s for %(days)s "
+                    "days is not possible: the discount is a percentage from 0 to "
+                    "less than 100 or a positive amount, the days 0 or more.") % {
+                        "invoice": invoice.number or invoice.display_name,
+                        "value": value, "days": days})
 
     @api.onchange("partner_id")
     def _onchange_partner_id_early_discount(self):

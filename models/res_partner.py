@@ -21,6 +21,9 @@ PROSPECT_CLASS = [
 ]
 # The sales pipeline, in the order the forward/back buttons walk it.
 PIPELINE = ["prospect_c", "prospect_b", "prospect_a", "negotiation", "active"]
+# Context value that defers the payment term check to the end of a create or
+# write: an object, which no RPC client can send to skip the check.
+DEFER_PAYMENT_TERM_CHECK = object()
 
 GROUP_USER = "customer_management.group_customer_user"
 GROUP_CREDIT = "customer_management.group_credit_manager"
@@ -1034,7 +1037,9 @@ class ResPartner(models.Model):
         # The payment term is a property, written after the plain columns of the
         # same create/write: res_partner_commercial_terms.py defers the check
         # until both are written.
-        if self.env.context.get("cm_defer_payment_term_check"):
+        if self.env.context.get("cm_defer_payment_term_check") is (
+            DEFER_PAYMENT_TERM_CHECK
+        ):
             return
         for partner in self:
             term = partner.property_payment_term_id

@@ -22,6 +22,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import html_escape
 
 from .number_checks import check_finite_numbers
+from .res_partner_credit_hold import SMALL_SET
 
 _logger = logging.getLogger(__name__)
 
@@ -32,6 +33,12 @@ GROUP_MANAGER = "customer_management.group_customer_manager"
 HOLD_ACTIONS = "hold_actions"
 # Context marker of those actions (see the module docstring).
 _HOLD_ACTION_TOKEN = object()
+# Stored numbers that decide credit: not finite means held.
+CREDIT_NUMBER_FIELDS = (
+    "credit_limit",
+    "early_discount_value",
+    "affiliate_commission_rate",
+)
 # Moving a partner between commercial entities.
 REPARENTING_FIELDS = ("parent_id", "is_company", "commercial_partner_id")
 
@@ -86,7 +93,7 @@ class ResPartner(models.Model):
         change."""
         table = self._get_field_rights()
         for name in sorted(set(vals) & set(table)):
-            changed = self._filter_changed_partners(name, vals[name])
+            changed = self._filter_changed_partners(name, vals[name], vals)
             if changed is None:
                 continue
             right = table[name]
@@ -96,15 +103,19 @@ class ResPartner(models.Model):
                 right = HOLD_ACTIONS
             if right == HOLD_ACTIONS:
                 if not self._is_hold_action():
-                    raise UserError(self._field_right_message(name, right, changed))
+                    raise UserError(
+                        self._field_right_message(name, right, changed, vals[name])
+                    )
             elif not self.env.user.has_group(right):
                 raise AccessError(self._field_right_message(name, right, changed))
 
     @api.multi
-    def _filter_changed_partners(self, name, value):
+    def _filter_changed_partners(self, name, value, vals=None):
         """The partners of ``self`` whose ``name`` would change to ``value``
         (an empty recordset for a new partner that gets a value of its own);
-        None when nothing changes."""
+        None when nothing changes. A commercial field of a contact that takes
+        the value of its commercial entity after the write (``vals``) is the
+        commercial sync, not a change."""
         field = self._fields[name]
         new = self._normalize_right_value(field, value)
         if not self:
@@ -112,17 +123,30 @@ class ResPartner(models.Model):
             if new == self._normalize_right_value(field, default):
                 return None
             return self
-        commercial = name in self._commercial_fields()
+        synced = name in self._commercial_fields()
         changed = self.filtered(
             lambda p: self._normalize_right_value(field, p[name]) != new
             and not (
-                commercial
-                and p.commercial_partner_id != p
-                and self._normalize_right_value(field, p.commercial_partner_id[name])
+                synced
+                and self._normalize_right_value(
+                    field, p._get_commercial_after(vals or {})[name]
+                )
                 == new
             )
         )
         return changed or None
+
+    @api.multi
+    def _get_commercial_after(self, vals):
+        """The commercial entity this partner has once ``vals`` is written
+        (itself when it is one)."""
+        self.ensure_one()
+        parent = self.parent_id
+        if "parent_id" in vals:
+            parent = self.browse(vals["parent_id"] or [])
+        if vals.get("is_company", self.is_company) or not parent:
+            return self
+        return parent.commercial_partner_id
 
     @api.model
     def _normalize_right_value(self, field, value):
@@ -140,26 +164,47 @@ class ResPartner(models.Model):
         return value or False
 
     @api.multi
-    def _field_right_message(self, name, right, partners):
-        values = {
+    def _field_right_message(self, name, right, partners, value=None):
+        """Why the change of ``name`` to ``value`` on ``partners`` is refused,
+        naming who may make it."""
+        if right == HOLD_ACTIONS:
+            return self._hold_field_message(name, partners, value)
+        return _("Only %(group)s may change %(field)s (%(partners)s).") % {
+            "group": self.env.ref(right).sudo().full_name,
             "field": self._fields[name]._description_string(self.env),
             "partners": ", ".join(p.display_name or "" for p in partners[:5])
             or _("a new partner"),
         }
-        if right == HOLD_ACTIONS:
-            return (
-                _(
-                    "%(field)s of %(partners)s changes only through the financial "
-                    "hold actions: 'Place on hold' and 'Release hold' (a Credit "
-                    "Manager, with a reason), the daily credit review and a payment "
-                    "that cures an automatic hold."
-                )
-                % values
+
+    @api.multi
+    def _hold_field_message(self, name, partners, value):
+        if name == "customer_status" and value == "hold" and partners:
+            return _(
+                "%s cannot be moved to Financial hold by hand: a Credit Manager "
+                "uses 'Place on hold' with a reason."
+            ) % ", ".join(partners.mapped("name"))
+        if name == "customer_status" and value == "hold":
+            return _(
+                "A customer goes on financial hold only through 'Place on hold' "
+                "(Credit Manager)."
             )
-        values["group"] = self.env.ref(right).sudo().full_name
-        return (
-            _("Only %(group)s may change %(field)s (%(partners)s).") % values
-        )
+        if name == "customer_status":
+            held = partners.filtered(lambda p: p.customer_status == "hold")
+            return _(
+                "%s is on financial hold: only a release by a Credit Manager "
+                "(with a reason) or a payment that cures the hold can change "
+                "its status."
+            ) % ", ".join(held.mapped("name"))
+        return _(
+            "%(field)s of %(partners)s changes only through the financial hold "
+            "actions: 'Place on hold' and 'Release hold' (a Credit Manager, with "
+            "a reason), the daily credit review and a payment that cures an "
+            "automatic hold."
+        ) % {
+            "field": self._fields[name]._description_string(self.env),
+            "partners": ", ".join(p.display_name or "" for p in partners[:5])
+            or _("a new partner"),
+        }
 
     @api.multi
     def _check_reparenting(self, vals):
@@ -351,6 +396,13 @@ class ResPartner(models.Model):
         numeric columns in one query."""
         if not partner_ids:
             return set()
+        if limits is None and len(partner_ids) <= SMALL_SET:
+            # a confirmation's few customers: already in the ORM cache
+            return {
+                partner.id
+                for partner in self.browse(partner_ids)
+                if any(not _finite(partner[name]) for name in CREDIT_NUMBER_FIELDS)
+            }
         if limits is None:
             limits = {
                 p.id: p.credit_limit
@@ -362,7 +414,8 @@ class ResPartner(models.Model):
             SELECT id FROM res_partner
              WHERE id IN %s
                AND (early_discount_value IN ('NaN', 'Infinity', '-Infinity')
-                    OR affiliate_commission_rate IN ('NaN', 'Infinity', '-Infinity'))""",
+                    OR affiliate_commission_rate
+                       IN ('NaN', 'Infinity', '-Infinity'))""",
             (tuple(partner_ids),),
         )
         return unusable | {row[0] for row in self.env.cr.fetchall()}
@@ -371,7 +424,9 @@ class ResPartner(models.Model):
     def _compute_credit(self):
         # A limit stored as NaN would make the rounding of the credit fields
         # raise: such customers show no available credit (they are held).
-        unusable = self.filtered(lambda p: not _finite(p.commercial_partner_id.credit_limit))
+        unusable = self.filtered(
+            lambda p: not _finite(p.commercial_partner_id.credit_limit)
+        )
         super(ResPartner, self - unusable)._compute_credit()
         if unusable:
             company = self.env.user.company_id

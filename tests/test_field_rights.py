@@ -84,7 +84,7 @@ class TestFieldRights(CustomerCase):
     def test_held_customer_leaves_hold_only_by_release(self):
         customer = self._customer()
         customer._place_hold("overdue", automatic=False)
-        with self.assertRaisesRegex(UserError, HOLD):
+        with self.assertRaisesRegex(UserError, "only a release by a Credit Manager"):
             customer.sudo(self.credit_manager).write({"customer_status": "active"})
         self.assertEqual(customer.customer_status, "hold")
         customer.sudo(self.credit_manager).action_release_hold("paid")

@@ -56,6 +56,12 @@ class TestReparenting(SalesCase):
         self._order(contact, 250.0)  # a quotation owes nothing
         contact.sudo(self.customer_user).write({"parent_id": self.shell.id})
         self.assertEqual(contact.commercial_partner_id, self.shell)
+        # the form sends the new company's terms with the move: a sync
+        terms = self._create_customer("Terms Co", payment_days=30, credit_limit=900.0)
+        contact.sudo(self.customer_user).write(
+            {"parent_id": terms.id, "payment_days": 30, "credit_limit": 900.0}
+        )
+        self.assertEqual(contact.payment_days, 30)
         # moving into a held company is no escape: allowed
         held, _contact = self._customer_with_contact("Held Target")
         held._place_hold("overdue", automatic=False)
