@@ -288,9 +288,10 @@ class ResPartner(models.Model):
 
     @api.model
     def _without_context_defaults(self):
-        return self.with_context(
-            {k: v for k, v in self.env.context.items() if not k.startswith("default_")}
-        )
+        context = {
+            k: v for k, v in self.env.context.items() if not k.startswith("default_")
+        }
+        return self.with_env(self.env(context=context))
 
     @api.model
     def _with_parent_commercial_values(self, vals):
@@ -427,7 +428,7 @@ class ResPartner(models.Model):
         unusable = self.filtered(
             lambda p: not _finite(p.commercial_partner_id.credit_limit)
         )
-        super(ResPartner, self - unusable)._compute_credit()
+        result = super(ResPartner, self - unusable)._compute_credit()
         if unusable:
             company = self.env.user.company_id
             used = unusable._get_credit_used(company)
@@ -435,6 +436,7 @@ class ResPartner(models.Model):
                 partner.credit_currency_id = company.currency_id
                 partner.credit_used = used.get(partner.commercial_partner_id.id, 0.0)
                 partner.credit_available = 0.0
+        return result
 
     @api.multi
     def read(self, fields=None, load="_classic_read"):

@@ -47,12 +47,12 @@ class TestReparenting(SalesCase):
                                         "parent_id": self.shell.id})
 
     def test_confirmed_uninvoiced_order_binds(self):
-        customer, contact = self._customer_with_contact("Ordering Co")
+        _customer, contact = self._customer_with_contact("Ordering Co")
         self._order(contact, 250.0, confirm=True)
         self._assert_refused(contact, {"is_company": True, "parent_id": False})
 
     def test_clean_customer_contacts_move_freely(self):
-        customer, contact = self._customer_with_contact("Clean Co")
+        _customer, contact = self._customer_with_contact("Clean Co")
         self._order(contact, 250.0)  # a quotation owes nothing
         contact.sudo(self.customer_user).write({"parent_id": self.shell.id})
         self.assertEqual(contact.commercial_partner_id, self.shell)
