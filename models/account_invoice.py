@@ -13,7 +13,10 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_date, formatLang
+
+from .number_checks import check_finite_numbers
 
 EARLY_DISCOUNT_TERMS = ("early_discount_type", "early_discount_value",
                         "early_discount_days")
@@ -100,6 +103,20 @@ class AccountInvoice(models.Model):
             amount = min(amount, self.amount_total)
         return currency.round(amount) if currency else amount
 
+    @api.constrains("early_discount_type", "early_discount_value",
+                    "early_discount_days")
+    def _check_early_discount_terms(self):
+        for invoice in self:
+            value, days = invoice.early_discount_value, invoice.early_discount_days
+            if value < 0 or days < 0 or (
+                    invoice.early_discount_type == "percent" and value >= 100):
+                raise ValidationError(_(
+                    "%(invoice)s: an early-pay discount of %(value)s for %(days)s "
+                    "days is not possible: the discount is a percentage from 0 to "
+                    "less than 100 or a positive amount, the days 0 or more.") % {
+                        "invoice": invoice.number or invoice.display_name,
+                        "value": value, "days": days})
+
     @api.onchange("partner_id")
     def _onchange_partner_id_early_discount(self):
         if self.state in (False, "draft"):
@@ -120,8 +137,49 @@ class AccountInvoice(models.Model):
             "early_discount_days": commercial_partner.early_discount_days or 0,
         }
 
+    @api.multi
+    def _check_early_discount_frozen(self, vals):
+        """The discount terms of a validated invoice are the ones the customer
+        was granted then: nobody changes them afterwards (the payment
+        write-off honours them). Values equal to the current ones pass."""
+        check_finite_numbers(self, vals)
+        terms = {k: vals[k] for k in EARLY_DISCOUNT_TERMS if k in vals}
+        if not terms:
+            return
+        if not self:
+            frozen = vals.get("state", "draft") != "draft" and any(terms.values())
+            names = _("a validated invoice")
+        else:
+            frozen = self.filtered(
+                lambda inv: inv.state != "draft"
+                and self._prepare_frozen_terms(inv, terms)
+                != self._prepare_frozen_terms(terms, terms)
+            )
+            names = ", ".join(inv.number or inv.display_name or "" for inv in frozen)
+        if frozen:
+            raise UserError(
+                _(
+                    "The early-pay discount of %s was fixed when the invoice was "
+                    "validated: nobody can change it afterwards. Cancel the "
+                    "invoice and reset it to draft to give other terms."
+                )
+                % names
+            )
+
+    @api.model
+    def _prepare_frozen_terms(self, source, terms):
+        return (
+            source["early_discount_type"] or False
+            if "early_discount_type" in terms else None,
+            round(float(source["early_discount_value"] or 0.0), 2)
+            if "early_discount_value" in terms else None,
+            int(source["early_discount_days"] or 0)
+            if "early_discount_days" in terms else None,
+        )
+
     @api.model
     def create(self, vals):
+        self._check_early_discount_frozen(vals)
         if vals.get("partner_id") and not any(k in vals for k in EARLY_DISCOUNT_TERMS):
             invoice_type = vals.get("type", self.env.context.get("type", "out_invoice"))
             partner = self.env["res.partner"].browse(vals["partner_id"])
@@ -131,6 +189,7 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def write(self, vals):
+        self._check_early_discount_frozen(vals)
         result = super(AccountInvoice, self).write(vals)
         if ("partner_id" in vals or "type" in vals) and not any(
                 k in vals for k in EARLY_DISCOUNT_TERMS):

@@ -1,7 +1,9 @@
 import re
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+from .number_checks import check_finite_numbers
 
 RELATIONS = [
     ("director", "Director"),
@@ -119,12 +121,33 @@ class CustomerGuarantor(models.Model):
         return values
 
     @api.model
+    def _check_guarantor_rights(self):
+        """Guarantors decide whom a held customer's debt is claimed from: only
+        Credit Managers add, change or remove them (the access rights say so
+        too; this says who may, whatever the client)."""
+        group = "customer_management.group_credit_manager"
+        if not self.env.user.has_group(group):
+            raise AccessError(
+                _("Only %s may add, change or remove the guarantors of a customer.")
+                % self.env.ref(group).sudo().full_name
+            )
+
+    @api.model
     def create(self, vals):
+        self._check_guarantor_rights()
+        check_finite_numbers(self, vals)
         return super(CustomerGuarantor, self).create(self._prepare_partner_vals(vals))
 
     @api.multi
     def write(self, vals):
+        self._check_guarantor_rights()
+        check_finite_numbers(self, vals)
         return super(CustomerGuarantor, self).write(self._prepare_partner_vals(vals))
+
+    @api.multi
+    def unlink(self):
+        self._check_guarantor_rights()
+        return super(CustomerGuarantor, self).unlink()
 
     @api.multi
     def _is_valid_on(self, date):

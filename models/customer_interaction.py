@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .number_checks import check_finite_numbers
+
 INTERACTION_TYPES = [
     ("communication", "Communication"),
     ("complaint", "Complaint"),
@@ -157,6 +159,7 @@ class CustomerInteraction(models.Model):
 
     @api.model
     def create(self, vals):
+        check_finite_numbers(self, vals)
         vals = self._prepare_partner_vals(vals)
         interaction_type = vals.get("interaction_type") or self.default_get(
             ["interaction_type"]).get("interaction_type")
@@ -168,6 +171,7 @@ class CustomerInteraction(models.Model):
 
     @api.multi
     def write(self, vals):
+        check_finite_numbers(self, vals)
         vals = self._prepare_partner_vals(vals)
         new_type = vals.get("interaction_type")
         if new_type and new_type not in FOLLOWED_TYPES and "state" not in vals:

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .number_checks import check_finite_numbers
+
 
 class CustomerSalesForecast(models.Model):
     """What we expect to sell to a customer over a period, compared with what it
@@ -143,8 +145,10 @@ class CustomerSalesForecast(models.Model):
 
     @api.model
     def create(self, vals):
+        check_finite_numbers(self, vals)
         return super(CustomerSalesForecast, self).create(self._commercial_vals(vals))
 
     @api.multi
     def write(self, vals):
+        check_finite_numbers(self, vals)
         return super(CustomerSalesForecast, self).write(self._commercial_vals(vals))

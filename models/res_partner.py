@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare
 
 CUSTOMER_STATUS = [
     ("prospect_c", "C-level prospect"),
@@ -22,6 +21,9 @@ PROSPECT_CLASS = [
 ]
 # The sales pipeline, in the order the forward/back buttons walk it.
 PIPELINE = ["prospect_c", "prospect_b", "prospect_a", "negotiation", "active"]
+# Context value that defers the payment term check to the end of a create or
+# write: an object, which no RPC client can send to skip the check.
+DEFER_PAYMENT_TERM_CHECK = object()
 
 GROUP_USER = "customer_management.group_customer_user"
 GROUP_CREDIT = "customer_management.group_credit_manager"
@@ -855,40 +857,10 @@ class ResPartner(models.Model):
                     % {"name": partner.name, "limit": partner.credit_limit}
                 )
 
-    @api.multi
-    def _check_credit_limit_rights(self, new_limit):
-        """Only Credit Managers change a credit limit; the commercial sync that
-        copies the company's unchanged limit onto its contacts is not a change."""
-        if self.env.user.has_group(GROUP_CREDIT):
-            return
-        rounding = self.env.user.company_id.currency_id.rounding
-        for partner in self:
-            reference = partner.commercial_partner_id.credit_limit
-            if partner.commercial_partner_id == partner:
-                reference = partner.credit_limit
-            if float_compare(new_limit or 0.0, reference, precision_rounding=rounding):
-                raise AccessError(
-                    _("Only a Credit Manager may change the credit limit of %s.")
-                    % partner.commercial_partner_id.name
-                )
-
     @api.model
     def create(self, vals):
-        if (
-            vals.get("credit_limit")
-            and not vals.get("parent_id")
-            and not self.env.user.has_group(GROUP_CREDIT)
-        ):
-            raise AccessError(_("Only a Credit Manager may set a credit limit."))
+        # who may set what: _check_field_rights (res_partner_rights.py)
         if "customer_status" in vals:
-            self._check_customer_status_rights()
-            if vals["customer_status"] == "hold":
-                raise UserError(
-                    _(
-                        "A customer goes on financial hold only through "
-                        "'Place on hold' (Credit Manager)."
-                    )
-                )
             vals = dict(vals, status_date=fields.Date.context_today(self))
         partner = super(ResPartner, self).create(vals)
         partner._assign_customer_number()
@@ -896,10 +868,7 @@ class ResPartner(models.Model):
 
     @api.multi
     def write(self, vals):
-        if "credit_limit" in vals:
-            self._check_credit_limit_rights(vals["credit_limit"])
         if "customer_status" in vals:
-            self._check_customer_status_change(vals["customer_status"])
             vals = dict(vals, **self._prepare_status_vals(vals["customer_status"]))
         result = super(ResPartner, self).write(vals)
         if {"customer", "parent_id", "is_company"} & set(vals):
@@ -1068,7 +1037,9 @@ class ResPartner(models.Model):
         # The payment term is a property, written after the plain columns of the
         # same create/write: res_partner_commercial_terms.py defers the check
         # until both are written.
-        if self.env.context.get("cm_defer_payment_term_check"):
+        if self.env.context.get("cm_defer_payment_term_check") is (
+            DEFER_PAYMENT_TERM_CHECK
+        ):
             return
         for partner in self:
             term = partner.property_payment_term_id
@@ -1539,41 +1510,6 @@ class ResPartner(models.Model):
             "customer_status": status,
             "status_date": fields.Date.context_today(self),
         }
-
-    @api.model
-    def _check_customer_status_rights(self):
-        if not self.env.user.has_group(GROUP_USER):
-            raise AccessError(
-                _(
-                    "Only Customer Management users may change the status "
-                    "of a customer."
-                )
-            )
-
-    @api.multi
-    def _check_customer_status_change(self, new_status):
-        """Refuse status changes that only the hold/release actions may make."""
-        self._check_customer_status_rights()
-        changing = self.filtered(lambda p: p.customer_status != new_status)
-        if new_status == "hold" and changing:
-            raise UserError(
-                _(
-                    "%s cannot be moved to Financial hold by hand: a Credit Manager "
-                    "uses "
-                    "'Place on hold' with a reason."
-                )
-                % ", ".join(changing.mapped("name"))
-            )
-        held = changing.filtered(lambda p: p.customer_status == "hold")
-        if held:
-            raise UserError(
-                _(
-                    "%s is on financial hold: only a release by a Credit Manager (with "
-                    "a "
-                    "reason) or a payment that cures the hold can change its status."
-                )
-                % ", ".join(held.mapped("name"))
-            )
 
     @api.multi
     def _set_customer_status(self, status):

@@ -28,6 +28,7 @@ import logging
 from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import html_escape
 
 _logger = logging.getLogger(__name__)
@@ -94,9 +95,10 @@ class ResPartner(models.Model):
     @api.model
     def _bulk_schedule_activities(self, activity_type, rows):
         """Create one activity of ``activity_type`` per row (partner id, user
-        id, summary, note html, deadline date string) in one INSERT; the users
-        whose activity is due today or earlier get one bus notification each.
-        Returns the number of activities created."""
+        id, summary, note html, deadline date string) in one INSERT, then the
+        partners' stored next deadline in one UPDATE; the users whose activity
+        is due today or earlier get one bus notification each (their activity
+        counter refreshes). Returns the number of activities created."""
         if not rows:
             return 0
         execute_values(
@@ -120,7 +122,7 @@ class ResPartner(models.Model):
             page_size=len(rows),
         )
         self.env["mail.activity"].invalidate_cache()
-        self.browse([row[0] for row in rows]).invalidate_cache(["activity_ids"])
+        self._store_activity_deadlines(list({row[0] for row in rows}))
         today = fields.Date.context_today(self)
         due_users = self.env["res.users"].browse(
             {row[1] for row in rows if row[4] <= today}
@@ -135,6 +137,28 @@ class ResPartner(models.Model):
             ]
         )
         return len(rows)
+
+    @api.model
+    def _store_activity_deadlines(self, partner_ids):
+        """Store the next activity deadline of the partners (the earliest of
+        their activities: the related field core's create() recomputes, which
+        "Late activities" and the activity views search), in one UPDATE; rows
+        already right are left alone (the hold wrote its own)."""
+        self.env.cr.execute(
+            """
+            UPDATE res_partner p
+               SET activity_date_deadline = a.deadline
+              FROM (SELECT res_id, MIN(date_deadline) AS deadline
+                      FROM mail_activity
+                     WHERE res_model = 'res.partner' AND res_id = ANY(%s)
+                     GROUP BY res_id) a
+             WHERE p.id = a.res_id
+               AND p.activity_date_deadline IS DISTINCT FROM a.deadline""",
+            (partner_ids,),
+        )
+        self.browse(partner_ids).invalidate_cache(
+            ["activity_ids", "activity_date_deadline"]
+        )
 
     @api.model
     def _bulk_post_notes(self, rows):
@@ -263,12 +287,23 @@ class ResPartner(models.Model):
     def _record_followups_done(self, followups, feedback=False):
         """Follow-ups done: ``followups`` is a list of (customer id, summary).
         Record a customer.interaction on each customer and set its last
-        follow-up date to today. Values typed in the follow-up wizard come in
-        the context (``followup_interaction``). Done as superuser: whoever may
-        close the activity records its outcome."""
+        follow-up date to today. The channel, summary and details typed in the
+        follow-up wizard come in the context (``followup_interaction``);
+        nothing else does. The interactions are created as the user, under
+        the user's own rights: a context key never widens them."""
+        Interaction = self.env["customer.interaction"]
+        if not Interaction.check_access_rights("create", raise_exception=False):
+            raise AccessError(
+                _(
+                    "Only %s may mark a customer follow-up done: it records an "
+                    "interaction with the customer."
+                )
+                % self.env.ref("customer_management.group_customer_user")
+                .sudo()
+                .full_name
+            )
         today = fields.Date.context_today(self)
-        extra = self.env.context.get("followup_interaction") or {}
-        Interaction = self.env["customer.interaction"].sudo()
+        extra = self._get_followup_interaction_values()
         for partner_id, summary in followups:
             vals = {
                 "partner_id": partner_id,
@@ -281,10 +316,24 @@ class ResPartner(models.Model):
             }
             vals.update(extra)
             Interaction.create(vals)
+        # the follow-up date is not the user's to refuse: closing it is enough
         self.sudo().browse([partner_id for partner_id, _s in followups]).write(
             {"last_followup_date": today}
         )
         return True
+
+    @api.model
+    def _get_followup_interaction_values(self):
+        """The values of the follow-up wizard in the context, and only those
+        it offers (channel, summary, details)."""
+        typed = self.env.context.get("followup_interaction") or {}
+        if not isinstance(typed, dict):
+            return {}
+        return {
+            key: typed[key]
+            for key in ("channel", "summary", "details")
+            if key in typed
+        }
 
     @api.multi
     def _get_open_followup_activity(self):

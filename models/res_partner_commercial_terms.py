@@ -9,6 +9,8 @@ from odoo import _, api, models
 from odoo.exceptions import ValidationError
 from odoo.tools import single_email_re
 
+from .res_partner import DEFER_PAYMENT_TERM_CHECK
+
 # Commercial fields: kept on the commercial entity and copied to its contacts.
 COMMERCIAL_TERMS_FIELDS = [
     "invoice_email", "invoice_name", "payment_days", "early_discount_type",
@@ -41,7 +43,7 @@ class ResPartner(models.Model):
         if "property_payment_term_id" not in vals:
             return super(ResPartner, self).create(vals)
         partner = super(ResPartner, self.with_context(
-            cm_defer_payment_term_check=True)).create(vals)
+            cm_defer_payment_term_check=DEFER_PAYMENT_TERM_CHECK)).create(vals)
         partner = self.browse(partner.id)
         partner._check_payment_term_days()
         return partner
@@ -51,7 +53,10 @@ class ResPartner(models.Model):
         # The payment term is a property, written after the plain columns: it
         # is compared with the payment days once both are written.
         defer = "property_payment_term_id" in vals
-        records = self.with_context(cm_defer_payment_term_check=True) if defer else self
+        records = self
+        if defer:
+            records = self.with_context(
+                cm_defer_payment_term_check=DEFER_PAYMENT_TERM_CHECK)
         result = True
         for partners, partner_vals in records._split_by_service_area_teams(vals):
             result = super(ResPartner, partners).write(partner_vals) and result

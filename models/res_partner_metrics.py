@@ -223,25 +223,7 @@ class ResPartner(models.Model):
             return float_compare(current or 0.0, value or 0.0, precision_digits=2) != 0
         return (current or False) != (value or False)
 
-    @api.model
-    def check_field_access_rights(self, operation, field_names):
-        """Only Customer Management users change the key-account rating (the
-        field stays readable by every employee). Called by write() for the
-        fields written, including over RPC."""
-        if (
-            operation == "write"
-            and field_names
-            and "account_rating" in field_names
-            and not self.env.user._is_superuser()
-            and not self.env.user.has_group(GROUP_USER)
-        ):
-            raise AccessError(
-                _(
-                    "Only Customer Management users may change the "
-                    "key-account rating."
-                )
-            )
-        return super(ResPartner, self).check_field_access_rights(operation, field_names)
+    # (who may change the key-account rating: res_partner_rights.py)
 
     # Follow-up -------------------------------------------------------
     @api.model

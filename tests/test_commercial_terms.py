@@ -369,7 +369,8 @@ class TestPaymentTermsFields(CustomerCase):
             "fiscal_year_end_day": 29, "invoice_period_end_day": 31,
             "fax": "+1 555 0199",
         }
-        self.customer.sudo(self.customer_user).write(vals)
+        # the terms that decide money are a Credit Manager's (field rights)
+        self.customer.sudo(self.credit_manager).write(vals)
         self.assertEqual(self.customer.read(list(vals))[0],
                          dict(vals, id=self.customer.id, property_payment_term_id=(
                              self.term_30.id, self.term_30.display_name)))
@@ -472,5 +473,8 @@ class TestPaymentTermsFields(CustomerCase):
         with self.assertRaises(AccessError):
             self.customer.sudo(self.plain_user).write({"payment_days": 10})
         self.assertEqual(self.customer.sudo(self.plain_user).payment_days, 0)
-        self.customer.sudo(self.customer_user).write({"payment_days": 10})
+        # payment days are a Credit Manager's (field rights)
+        with self.assertRaisesRegex(AccessError, "Credit Manager"):
+            self.customer.sudo(self.customer_user).write({"payment_days": 10})
+        self.customer.sudo(self.credit_manager).write({"payment_days": 10})
         self.assertEqual(self.customer.payment_days, 10)
