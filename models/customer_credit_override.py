@@ -92,8 +92,12 @@ class CustomerCreditOverride(models.Model):
 
     @api.multi
     def write(self, vals):
-        raise AccessError(_("A credit approval cannot be changed."))
+        if self:
+            raise AccessError(_("A credit approval cannot be changed."))
+        return super(CustomerCreditOverride, self).write(vals)
 
     @api.multi
     def unlink(self):
-        raise AccessError(_("A credit approval cannot be deleted."))
+        if self:
+            raise AccessError(_("A credit approval cannot be deleted."))
+        return super(CustomerCreditOverride, self).unlink()

@@ -331,25 +331,7 @@ class SaleOrder(models.Model):
         read already. A list of dicts: partner, orders, reasons, manual
         (held by a Credit Manager), blocked, covered (id of the approval that
         lets them through, else False)."""
-        by_company, prepaid = {}, set()
-        for key, orders in groups.items():
-            amounts = by_company.setdefault(key[0], {})
-            if orders <= orders._prepaid_orders():
-                prepaid.add(key)  # paid in full: uses no credit
-            else:
-                amounts[key[1].id] = orders._credit_amount(extra)
-        reasons = {}
-        for company, amounts in by_company.items():
-            if amounts:
-                partners = self.env["res.partner"].browse(list(amounts))
-                result = partners._credit_hold_reasons(
-                    company,
-                    amounts,
-                    used=None
-                    if used is None
-                    else {pid: used[company, pid] for pid in amounts},
-                )
-                reasons.update({(company, pid): r for pid, r in result.items()})
+        reasons, prepaid = self._credit_reasons_by_group(groups, extra, used)
         verdicts = []
         for key, orders in groups.items():
             partner = key[1]
@@ -372,6 +354,35 @@ class SaleOrder(models.Model):
                 }
             )
         return verdicts
+
+    @api.model
+    def _credit_reasons_by_group(self, groups, extra, used):
+        """({(company, partner id): reasons}, keys of ``groups`` paid in full
+        online) for _credit_verdicts."""
+        by_company, prepaid = {}, set()
+        for key, orders in groups.items():
+            amounts = by_company.setdefault(key[0], {})
+            if orders <= orders._prepaid_orders():
+                prepaid.add(key)  # paid in full: uses no credit
+            else:
+                amounts[key[1].id] = orders._credit_amount(extra)
+        reasons = {}
+        for company, amounts in by_company.items():
+            if not amounts:
+                continue
+            result = (
+                self.env["res.partner"]
+                .browse(list(amounts))
+                ._credit_hold_reasons(
+                    company,
+                    amounts,
+                    used=None
+                    if used is None
+                    else {pid: used[company, pid] for pid in amounts},
+                )
+            )
+            reasons.update({(company, pid): r for pid, r in result.items()})
+        return reasons, prepaid
 
     @api.multi
     def _credit_approval(self, reasons):
@@ -433,8 +444,8 @@ class SaleOrder(models.Model):
         used = {}
         for company in {c for c, _p in groups}:
             ids = [p.id for c, p in groups if c == company]
-            for partner_id, amount in partners._get_credit_used_of(company, ids).items():
-                used[company, partner_id] = amount
+            amounts = partners._get_credit_used_of(company, ids)
+            used.update({(company, pid): amount for pid, amount in amounts.items()})
         totals = {o.id: o._amount_in_company_currency() for o in confirmed}
         return {"totals": totals, "used": used}
 

@@ -18,7 +18,10 @@ class DoorCase(SalesCase):
         super(DoorCase, cls).setUpClass()
         cls.salesperson = cls._create_user(
             "door_sales",
-            ["sales_team.group_sale_salesman", "customer_management.group_customer_user"],
+            [
+                "sales_team.group_sale_salesman",
+                "customer_management.group_customer_user",
+            ],
         )
         cls.customer = cls._create_customer("Door Co", credit_limit=1000.0)
         cls.customer.write({"customer_status": "active"})
