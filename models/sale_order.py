@@ -129,6 +129,8 @@ class SaleOrder(models.Model):
         pending = self.filtered(lambda o: o.state in ("draft", "sent") and o.id)
         for order in self - pending:
             order.credit_refusal = False
+            order.credit_refusal_approvable = False
+            order.credit_refusal_manual_hold = False
         while pending:
             batch, later, seen = self.browse(), self.browse(), set()
             for order in pending:

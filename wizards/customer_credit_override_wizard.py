@@ -45,7 +45,10 @@ class CustomerCreditOverrideWizard(models.TransientModel):
         """How far the order takes past their limit the commercial partners
         whose credit it uses (customer and invoice address), at most."""
         amount = order._amount_in_company_currency()
-        partners = order._credit_partners()
+        # the limits of the order's company
+        partners = order._credit_partners().with_context(
+            force_company=order.company_id.id
+        )
         used = partners._get_credit_used(order.company_id)
         return max(
             [0.0]
