@@ -8,7 +8,13 @@
     "author": "customer_management developers",
     "website": "https://github.com/customer-management/customer_management",
     "license": "LGPL-3",
-    "depends": ["sale_management", "account_invoicing", "contacts", "mail"],
+    "depends": [
+        "sale_management",
+        "sale_payment",
+        "account_invoicing",
+        "contacts",
+        "mail",
+    ],
     "data": [
         "security/customer_management_security.xml",
         "security/ir.model.access.csv",

@@ -28,3 +28,4 @@ from . import customer_affiliate_commission
 from . import ir_actions_report
 from . import number_checks
 from . import res_partner_rights
+from . import payment_transaction

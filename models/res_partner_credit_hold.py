@@ -65,10 +65,13 @@ class ResPartner(models.Model):
             used[partner_id] += amount or 0.0
         cr.execute(
             """
-            SELECT ai.commercial_partner_id, SUM(ai.amount_total_company_signed)
+            SELECT ai.commercial_partner_id,
+                   SUM(GREATEST(ai.amount_total_company_signed, 0))
               FROM account_invoice ai
+             -- drafts count only as exposure: a draft credit note (or a
+             -- negative draft invoice) is not money and makes no room
              WHERE ai.commercial_partner_id IN %s AND ai.company_id = %s
-               AND ai.state = 'draft' AND ai.type IN ('out_invoice', 'out_refund')
+               AND ai.state = 'draft' AND ai.type = 'out_invoice'
              GROUP BY ai.commercial_partner_id""",
             (partner_ids, company.id),
         )
@@ -311,6 +314,18 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Financial hold: placing and releasing
     # ------------------------------------------------------------------
+    @api.model
+    def _refusal_places_hold(self, reasons, company):
+        """Whether a refused confirmation with ``reasons`` holds the customer:
+        an overdue invoice, or credit used already at the limit. An order
+        that only would go past the limit is refused without a hold."""
+        currency = company.currency_id
+        return any(
+            r["code"] != "credit"
+            or currency.compare_amounts(r["used"], r["limit"]) >= 0
+            for r in reasons
+        )
+
     @api.multi
     def _place_hold(self, reason, automatic=True):
         """Hold the commercial partners of ``self`` that are not held yet;

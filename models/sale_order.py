@@ -1,9 +1,101 @@
 import logging
+import threading
+from contextlib import contextmanager
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.http import request
 
 _logger = logging.getLogger(__name__)
+
+CONFIRMED_STATES = ("sale", "done")
+# Who owes a confirmed order's money: fixed once the credit rule passed it.
+CREDIT_PARTY_FIELDS = ("partner_id", "partner_invoice_id", "company_id")
+# Order fields (besides its lines) whose change can raise its total in the
+# company currency.
+AMOUNT_FIELDS = ("pricelist_id", "currency_id", "date_order")
+
+
+class OrderMarks(threading.local):
+    """Orders this module's own code is acting on, per thread and cursor.
+    Unlike a context key, nothing an RPC caller sends can set one."""
+
+    def __init__(self):
+        super(OrderMarks, self).__init__()
+        self.marks = {}
+
+    @contextmanager
+    def mark(self, orders):
+        keys = [(id(orders.env.cr), order_id) for order_id in orders.ids]
+        for key in keys:
+            self.marks[key] = self.marks.get(key, 0) + 1
+        try:
+            yield
+        finally:
+            for key in keys:
+                self.marks[key] -= 1
+                if not self.marks[key]:
+                    del self.marks[key]
+
+    def covers(self, orders):
+        cr_id = id(orders.env.cr)
+        return all((cr_id, order_id) in self.marks for order_id in orders.ids)
+
+
+# Orders moving to or from sale/done through the module's confirm, lock and
+# unlock (the only writes of those states it lets through).
+STATE_CHANGES = OrderMarks()
+# Orders confirmed from a completed online payment of their whole amount.
+PREPAID = OrderMarks()
+# Orders confirmed from an online payment's feedback: a refusal is recorded
+# in the payment's own transaction (which must commit: the money is in).
+ONLINE_PAYMENT = OrderMarks()
+
+
+class CreditRefusal(UserError):
+    """A confirmation refused by the credit rule; ``message``: the full text
+    for the chatter, ``place_hold``: whether it holds ``partner_id``."""
+
+    def __init__(self, text, message, partner_id, place_hold):
+        super(CreditRefusal, self).__init__(text)
+        self.message = message
+        self.partner_id = partner_id
+        self.place_hold = place_hold
+
+
+def _computed_names(records, vals):
+    fields_ = records._fields
+    return sorted(
+        name
+        for name in vals
+        if name in fields_
+        and fields_[name].store
+        and fields_[name].compute
+        and not fields_[name].inverse
+    )
+
+
+def without_computed(records, vals):
+    """``vals`` of a new record without stored computed values (a copy of a
+    confirmed order carries its lines' state): the ORM computes them."""
+    forged = _computed_names(records, vals)
+    if not forged:
+        return vals
+    return {name: value for name, value in vals.items() if name not in forged}
+
+
+def check_computed_write(records, vals):
+    """Stored computed values (totals, invoiced quantities, line states) are
+    the ORM's to write: refuse them from any user (trusted code runs as
+    superuser)."""
+    if records.env.uid == SUPERUSER_ID:
+        return
+    forged = _computed_names(records, vals)
+    if forged:
+        raise UserError(
+            _("These values are computed and cannot be written: %s")
+            % ", ".join(forged)
+        )
 
 
 class SaleOrder(models.Model):
@@ -15,6 +107,57 @@ class SaleOrder(models.Model):
     credit_hold_warning = fields.Char(
         related="partner_id.commercial_partner_id.credit_hold_warning", readonly=True
     )
+    credit_override_id = fields.Many2one(
+        "customer.credit.override",
+        string="Credit Approval Used",
+        readonly=True,
+        copy=False,
+        help="The over-limit approval this order was last confirmed or grown "
+        "with: only an approval given after it can serve again.",
+    )
+    credit_refusal = fields.Char(
+        compute="_compute_credit_refusal",
+        help="Why confirming this quotation now would be refused.",
+    )
+    credit_refusal_approvable = fields.Boolean(compute="_compute_credit_refusal")
+    credit_refusal_manual_hold = fields.Boolean(compute="_compute_credit_refusal")
+
+    @api.multi
+    def _compute_credit_refusal(self):
+        """What the credit rule says of each quotation if confirmed alone now;
+        one verdict per round of quotations of distinct customers."""
+        pending = self.filtered(lambda o: o.state in ("draft", "sent") and o.id)
+        for order in self - pending:
+            order.credit_refusal = False
+            order.credit_refusal_approvable = False
+            order.credit_refusal_manual_hold = False
+        while pending:
+            batch, later, seen = self.browse(), self.browse(), set()
+            for order in pending:
+                keys = set(order._credit_partners().ids)
+                if keys & seen:
+                    later |= order
+                else:
+                    batch |= order
+                    seen |= keys
+            verdicts = batch._credit_verdicts(
+                {
+                    (order.company_id, partner, order.id): order
+                    for order in batch
+                    for partner in order._credit_partners()
+                }
+            )
+            for order in batch:
+                mine = [v for v in verdicts if v["orders"] == order]
+                refused = [v for v in mine if v["blocked"] and not v["covered"]]
+                order.credit_refusal = (
+                    "; ".join(order._refusal_message(v) for v in refused) or False
+                )
+                order.credit_refusal_manual_hold = any(v["manual"] for v in refused)
+                order.credit_refusal_approvable = bool(refused) and not any(
+                    v["manual"] for v in refused
+                )
+            pending = later
 
     # ------------------------------------------------------------------
     # Commercial terms: quotation defaults from the pricing agreement
@@ -33,8 +176,52 @@ class SaleOrder(models.Model):
 
     @api.model
     def create(self, vals):
-        vals = self._prepare_pricing_agreement_vals(vals)
+        if vals.get("state") in CONFIRMED_STATES or vals.get("credit_override_id"):
+            raise UserError(
+                _("An order is created as a quotation: confirm it to make it a sale.")
+            )
+        vals = self._prepare_pricing_agreement_vals(without_computed(self, vals))
         return super(SaleOrder, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self._check_credit_write(vals)
+        before = (
+            self._credit_snapshot() if set(vals) & set(AMOUNT_FIELDS) else None
+        )
+        result = super(SaleOrder, self).write(vals)
+        if before:
+            self._check_credit_growth(before)
+        return result
+
+    @api.multi
+    def _check_credit_write(self, vals):
+        """Only the module's confirm, lock and unlock move an order to or
+        between sale and done; whose credit a confirmed order uses is fixed."""
+        internal = STATE_CHANGES.covers(self)
+        if not internal and (
+            vals.get("state") in CONFIRMED_STATES or "credit_override_id" in vals
+        ):
+            raise UserError(
+                _(
+                    "An order is confirmed by its Confirm button only (the credit "
+                    "rules apply), locked and unlocked by Lock and Unlock."
+                )
+            )
+        check_computed_write(self, vals)
+        changed = [f for f in CREDIT_PARTY_FIELDS if f in vals]
+        if not changed:
+            return
+        for order in self.filtered(lambda o: o.state in CONFIRMED_STATES):
+            if any(order[f].id != (vals[f] or False) for f in changed):
+                raise UserError(
+                    _(
+                        "The customer, invoice address and company of the "
+                        "confirmed order %s cannot change: cancel it and confirm "
+                        "a new one."
+                    )
+                    % order.name
+                )
 
     @api.model
     def _get_pricing_agreement_values(self, partner, company=None, pricelist=None):
@@ -77,8 +264,9 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     @api.multi
     def action_confirm(self):
-        self._check_credit_hold()
-        result = super(SaleOrder, self).action_confirm()
+        self.filtered(lambda o: o.state in ("draft", "sent"))._check_credit_hold()
+        with STATE_CHANGES.mark(self):
+            result = super(SaleOrder, self).action_confirm()
         self._update_customer_since()
         self.mapped("partner_id")._reactivate_inactive_customers()
         return result
@@ -95,39 +283,186 @@ class SaleOrder(models.Model):
         return True
 
     @api.multi
-    def _check_credit_hold(self):
-        """Refuse the confirmation of these orders when their customer is on
-        hold, or when they would take its credit past the limit. The orders
-        of one commercial partner in one company are checked together, under
-        a lock that serialises concurrent confirmations for that partner."""
-        for (company, partner), orders in self._group_by_credit_partner().items():
-            partner._lock_for_credit_check()
-            reasons = partner._credit_hold_reasons(
-                company, {partner.id: orders._amount_in_company_currency()}
-            )[partner.id]
-            # Overrides only matter when there is a reason (saves their reads).
-            covered = bool(reasons) and orders._credit_override_covers(reasons)
-            if covered:
-                reasons = []
-            # An automatic hold whose only cause is the approved excess does
-            # not block the approved order; a manual hold always does.
-            held = partner.customer_status == "hold" and not (
-                covered and partner.hold_automatic
-            )
-            if held or reasons:
-                orders._refuse_confirmation(partner, reasons)
+    def action_done(self):
+        # Lock: a confirmed order only (core writes 'done' whatever the state).
+        orders = self.filtered(lambda o: o.state == "sale")
+        with STATE_CHANGES.mark(orders):
+            return super(SaleOrder, orders).action_done()
 
     @api.multi
-    def _credit_override_covers(self, reasons):
-        """True when the only reasons are credit ones and the Credit Manager
-        approvals on these orders cover the amount over the limit."""
-        overrides = self.sudo().mapped("credit_override_ids")
-        return bool(
-            overrides
-            and reasons
-            and all(r["code"] == "credit" for r in reasons)
-            and sum(overrides.mapped("amount_over")) >= max(r["over"] for r in reasons)
+    def action_unlock(self):
+        # Unlock: a locked order only (core writes 'sale' whatever the state).
+        orders = self.filtered(lambda o: o.state == "done")
+        with STATE_CHANGES.mark(orders):
+            return super(SaleOrder, orders).action_unlock()
+
+    @api.multi
+    def action_invoice_create(self, grouped=False, final=False):
+        if any(order.state not in CONFIRMED_STATES for order in self):
+            raise UserError(_("Only confirmed orders can be invoiced."))
+        return super(SaleOrder, self).action_invoice_create(grouped, final)
+
+    @api.multi
+    def _check_credit_hold(self, extra=None, used=None):
+        """Refuse the confirmation of these orders when the customer or the
+        invoice address (their commercial partners) is on hold, or when the
+        orders would take its credit past the limit. The orders of one
+        commercial partner in one company are checked together, under a lock
+        that serialises concurrent checks for that partner. ``extra``
+        ({order id: amount}): count these amounts instead of the orders'
+        totals (a confirmed order growing), ``used`` the credit used before
+        (see _credit_snapshot)."""
+        groups = self._group_by_credit_partner()
+        self.env["res.partner"].browse(
+            {partner.id for _company, partner in groups}
+        )._lock_for_credit_check()
+        for verdict in self._credit_verdicts(groups, extra, used):
+            if verdict["blocked"] and not verdict["covered"]:
+                verdict["orders"]._refuse_confirmation(
+                    verdict["partner"], verdict["reasons"]
+                )
+            if verdict["covered"]:
+                with STATE_CHANGES.mark(verdict["orders"]):
+                    verdict["orders"].write({"credit_override_id": verdict["covered"]})
+
+    @api.multi
+    def _credit_verdicts(self, groups, extra=None, used=None):
+        """What the credit rule says of confirming the orders of each group of
+        ``groups`` ({(company, commercial partner, ...): orders}); one rule
+        call per company; ``used``: {(company, partner id): credit used} when
+        read already. A list of dicts: partner, orders, reasons, manual
+        (held by a Credit Manager), blocked, covered (id of the approval that
+        lets them through, else False)."""
+        reasons, prepaid = self._credit_reasons_by_group(groups, extra, used)
+        verdicts = []
+        for key, orders in groups.items():
+            partner = key[1]
+            found = reasons.get((key[0], partner.id), [])
+            manual = partner.customer_status == "hold" and not partner.hold_automatic
+            blocked = manual or (
+                key not in prepaid
+                and (bool(found) or partner.customer_status == "hold")
+            )
+            verdicts.append(
+                {
+                    "partner": partner,
+                    "orders": orders,
+                    "reasons": found,
+                    "manual": manual,
+                    "blocked": blocked,
+                    "covered": blocked
+                    and not manual
+                    and orders._credit_approval(found),
+                }
+            )
+        return verdicts
+
+    @api.model
+    def _credit_reasons_by_group(self, groups, extra, used):
+        """({(company, partner id): reasons}, keys of ``groups`` paid in full
+        online) for _credit_verdicts."""
+        by_company, prepaid = {}, set()
+        for key, orders in groups.items():
+            amounts = by_company.setdefault(key[0], {})
+            if orders <= orders._prepaid_orders():
+                prepaid.add(key)  # paid in full: uses no credit
+            else:
+                amounts[key[1].id] = orders._credit_amount(extra)
+        reasons = {}
+        for company, amounts in by_company.items():
+            if not amounts:
+                continue
+            result = (
+                self.env["res.partner"]
+                .browse(list(amounts))
+                ._credit_hold_reasons(
+                    company,
+                    amounts,
+                    used=None
+                    if used is None
+                    else {pid: used[company, pid] for pid in amounts},
+                )
+            )
+            reasons.update({(company, pid): r for pid, r in result.items()})
+        return reasons, prepaid
+
+    @api.multi
+    def _credit_approval(self, reasons):
+        """Id of the Credit Manager's approval that lets this one order
+        through the automatic ``reasons``: given for this order and customer
+        after the approval it last used, for at least its total and its
+        amount over the limit. Never for several orders at once."""
+        if len(self) != 1:
+            return False
+        customer = self.partner_id.commercial_partner_id
+        approvals = self.sudo().credit_override_ids.filtered(
+            lambda a: a.id > self.credit_override_id.id and a.partner_id == customer
         )
+        if not approvals:
+            return False
+        currency = self.company_id.currency_id
+        over = max([r["over"] for r in reasons if r["code"] == "credit"] or [0.0])
+        total = self._amount_in_company_currency()
+        for approval in approvals.sorted("id", reverse=True):
+            if (
+                currency.compare_amounts(approval.amount_over, over) >= 0
+                and currency.compare_amounts(approval.amount_order, total) >= 0
+            ):
+                return approval.id
+        return False
+
+    @api.multi
+    def _credit_amount(self, extra=None):
+        if extra is None:
+            return self._amount_in_company_currency()
+        return sum(extra.get(order.id, 0.0) for order in self)
+
+    @api.multi
+    def _prepaid_orders(self):
+        return self if PREPAID.covers(self) else self.browse()
+
+    @api.multi
+    def _credit_partners(self):
+        """The commercial partners whose credit this order uses: the
+        customer's and the invoice address's."""
+        self.ensure_one()
+        return (
+            self.partner_id.commercial_partner_id
+            | self.partner_invoice_id.commercial_partner_id
+        )
+
+    @api.multi
+    def _credit_snapshot(self):
+        """Before a change that may raise the totals of confirmed orders among
+        ``self``: their totals in company currency and, under the credit
+        lock, the credit used of their commercial partners (the rule weighs
+        the increase against it). None without confirmed orders."""
+        confirmed = self.filtered(lambda o: o.state in CONFIRMED_STATES)
+        if not confirmed:
+            return None
+        groups = confirmed._group_by_credit_partner()
+        partners = self.env["res.partner"].browse({p.id for _c, p in groups})
+        partners._lock_for_credit_check()
+        used = {}
+        for company in {c for c, _p in groups}:
+            ids = [p.id for c, p in groups if c == company]
+            amounts = partners._get_credit_used_of(company, ids)
+            used.update({(company, pid): amount for pid, amount in amounts.items()})
+        totals = {o.id: o._amount_in_company_currency() for o in confirmed}
+        return {"totals": totals, "used": used}
+
+    @api.multi
+    def _check_credit_growth(self, before):
+        """Check the increase of the confirmed orders of ``before``
+        (_credit_snapshot) with the credit rule."""
+        increases = {}
+        for order in self.browse(list(before["totals"])).exists():
+            currency = order.company_id.currency_id
+            increase = order._amount_in_company_currency() - before["totals"][order.id]
+            if currency.compare_amounts(increase, 0.0) > 0:
+                increases[order.id] = increase
+        if increases:
+            self.browse(list(increases))._check_credit_hold(increases, before["used"])
 
     @api.onchange("partner_id")
     def _onchange_partner_credit_hold(self):
@@ -146,10 +481,13 @@ class SaleOrder(models.Model):
 
     @api.multi
     def _group_by_credit_partner(self):
+        """{(company, commercial partner): orders}, each order under its
+        customer's and its invoice address's commercial partner."""
         groups = {}
         for order in self:
-            key = (order.company_id, order.partner_id.commercial_partner_id)
-            groups[key] = groups.get(key, self.browse()) | order
+            for partner in order._credit_partners():
+                key = (order.company_id, partner)
+                groups[key] = groups.get(key, self.browse()) | order
         return groups
 
     @api.multi
@@ -163,32 +501,46 @@ class SaleOrder(models.Model):
         return total
 
     @api.multi
-    def _refuse_confirmation(self, partner, reasons):
-        """Record the refusal where it survives the rollback, then raise."""
-        texts = [r["message"] for r in reasons]
+    def _refusal_message(self, verdict):
+        texts = [r["message"] for r in verdict["reasons"]]
+        partner = verdict["partner"]
         if partner.customer_status == "hold":
             texts.insert(
                 0,
                 _("the customer is on financial hold (%s)")
                 % (partner.hold_reason or _("no reason recorded")),
             )
-        message = _(
+        return _(
             "Order(s) %(orders)s cannot be confirmed for %(customer)s: %(reasons)s."
         ) % {
             "orders": ", ".join(self.mapped("name")),
             "customer": partner.display_name,
             "reasons": "; ".join(texts),
         }
-        credit_refused = any(r["code"] == "credit" for r in reasons)
-        self._record_refusal(partner, message, credit_refused)
-        raise UserError(
-            message
-            + "\n"
-            + _(
-                "Quotations can still be edited. A Credit Manager may release the hold "
-                "or approve this order over the limit."
+
+    @api.multi
+    def _refuse_confirmation(self, partner, reasons):
+        """Record the refusal where it survives the rollback, then raise: the
+        full reason for employees, a polite one for portal customers."""
+        message = self._refusal_message({"partner": partner, "reasons": reasons})
+        place_hold = partner._refusal_places_hold(reasons, self[:1].company_id)
+        if not ONLINE_PAYMENT.covers(self):
+            self._record_refusal(partner, message, place_hold)
+        if self._refused_to_customer():
+            text = _(
+                "We cannot confirm this order online at the moment. Please "
+                "contact us: we will be glad to help."
             )
-        )
+        else:
+            text = (
+                message
+                + "\n"
+                + _(
+                    "Quotations can still be edited. A Credit Manager may release "
+                    "the hold or approve this order over the limit."
+                )
+            )
+        raise CreditRefusal(text, message, partner.id, place_hold)
 
     @api.multi
     def _record_refusal(self, partner, message, place_hold):
@@ -204,16 +556,33 @@ class SaleOrder(models.Model):
                 orders = env["sale.order"].browse(order_ids).exists()
                 if len(orders) != len(order_ids):
                     return
-                for order in orders:
-                    order.message_post(body=message)
-                orders._schedule_credit_activity(message)
-                if place_hold:
-                    env["res.partner"].browse(partner_id)._place_hold(message)
+                orders._write_refusal(partner_id, message, place_hold)
         except Exception:  # pylint: disable=broad-except
             # Whatever failed here, the refusal itself must still be raised.
             _logger.warning(
                 "Could not record the credit refusal: %s", message, exc_info=True
             )
+
+    @api.multi
+    def _write_refusal(self, partner_id, message, place_hold):
+        """The refusal's traces: a message on the orders, an activity for a
+        Credit Manager and, when ``place_hold``, the hold."""
+        for order in self:
+            order.message_post(body=message)
+        self._schedule_credit_activity(message)
+        if place_hold:
+            self.env["res.partner"].browse(partner_id)._place_hold(message)
+
+    @api.model
+    def _refused_to_customer(self):
+        """True when a portal or public user asked (the web request's user,
+        as the portal confirms orders as superuser)."""
+        if self.env.user.share:
+            return True
+        try:
+            return bool(request and request.uid and request.env.user.share)
+        except RuntimeError:  # no request bound to this thread
+            return False
 
     @api.model
     def _refusal_cursor(self):

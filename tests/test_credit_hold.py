@@ -69,10 +69,9 @@ class TestCreditLimitRule(CreditHoldCase):
         for amount in ("1,000.00", "600.00", "450.00", "50.00"):
             self.assertIn(amount, message)
         self.assertEqual(order.state, "draft")
-        # Recorded where it survives the rollback: hold, message, activity.
-        self.assertEqual(self.customer.customer_status, "hold")
-        self.assertTrue(self.customer.hold_automatic)
-        self.assertEqual(self.customer.status_before_hold, "active")
+        # Recorded where it survives the rollback: message and activity; no
+        # hold, as the credit used (600) does not reach the limit yet.
+        self.assertEqual(self.customer.customer_status, "active")
         self.assertTrue(
             any(
                 "cannot be confirmed" in body
@@ -86,6 +85,16 @@ class TestCreditLimitRule(CreditHoldCase):
         self.assertTrue(
             activity.user_id.has_group("customer_management.group_credit_manager")
         )
+        # A smaller order within the limit still goes through.
+        self.assertEqual(self._order(self.contact, 400.0, confirm=True).state, "sale")
+
+    def test_refusal_at_the_limit_places_the_hold(self):
+        self._order(self.customer, 1000.0, confirm=True)
+        with self.assertRaises(UserError):
+            self._order(self.contact, 10.0).action_confirm()
+        self.assertEqual(self.customer.customer_status, "hold")
+        self.assertTrue(self.customer.hold_automatic)
+        self.assertEqual(self.customer.status_before_hold, "active")
 
     def test_quotations_can_still_be_written_for_a_held_customer(self):
         self.customer.action_place_hold("Test")
@@ -160,16 +169,18 @@ class TestCreditLimitRule(CreditHoldCase):
         order = self._order(self.customer, 1500.0)
         with self.assertRaises(UserError):
             order.action_confirm()
-        self.assertEqual(self.customer.customer_status, "hold")  # automatic
+        self.assertEqual(self.customer.customer_status, "active")  # would exceed
+        self.assertTrue(order.credit_refusal_approvable)
         self.env["customer.credit.override.wizard"].sudo(
             self.credit_manager
         ).with_context(active_id=order.id).create(
             {"reason": "Approved after the refusal"}
         ).action_approve_and_confirm()
         self.assertEqual(order.state, "sale")
-        self.assertEqual(self.customer.customer_status, "hold")
+        # The approved order used the credit up: the next one holds it.
         with self.assertRaises(UserError):
             self._order(self.customer, 1.0).action_confirm()
+        self.assertEqual(self.customer.customer_status, "hold")
 
     def test_manual_hold_blocks_even_an_approved_order(self):
         order = self._order(self.customer, 1500.0)

@@ -1,5 +1,6 @@
 from odoo.exceptions import AccessError
 
+from ..models.sale_order import STATE_CHANGES
 from .metrics_common import MetricsCase, frozen_now
 
 
@@ -152,7 +153,8 @@ class TestSuggestedRating(MetricsCase):
         third = self._order(partner, False, discount=12.0, confirm=False)
         self._invoice(partner, 30000.0, "2019-03-01")
         self.assertEqual(self._suggested(partner), "b")      # average 10 %: not above
-        third.write({"state": "sale", "confirmation_date": "2019-04-01 10:00:00"})
+        with STATE_CHANGES.mark(third):  # past the overdue hold, as if then
+            third.write({"state": "sale", "confirmation_date": "2019-04-01 10:00:00"})
         self.assertEqual(self._suggested(partner), "c")      # average 10.67 %
         self._set_params(rating_discount=11.0)
         self.assertEqual(self._suggested(partner), "b")

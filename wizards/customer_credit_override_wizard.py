@@ -23,6 +23,11 @@ class CustomerCreditOverrideWizard(models.TransientModel):
         compute="_compute_amounts",
         help="How far past the limit this order takes the customer.",
     )
+    refusal = fields.Char(
+        related="order_id.credit_refusal",
+        readonly=True,
+        help="Why the order is refused without an approval.",
+    )
     reason = fields.Text(required=True)
 
     @api.depends("order_id")
@@ -33,23 +38,48 @@ class CustomerCreditOverrideWizard(models.TransientModel):
             used = partner._get_credit_used(order.company_id).get(partner.id, 0.0)
             wizard.credit_limit = partner.credit_limit
             wizard.credit_used = used
-            wizard.amount_over = max(
-                0.0, used + order._amount_in_company_currency() - partner.credit_limit
-            )
+            wizard.amount_over = wizard._get_amount_over(order)
+
+    @api.model
+    def _get_amount_over(self, order):
+        """How far the order takes past their limit the commercial partners
+        whose credit it uses (customer and invoice address), at most."""
+        amount = order._amount_in_company_currency()
+        # the limits of the order's company
+        partners = order._credit_partners().with_context(
+            force_company=order.company_id.id
+        )
+        used = partners._get_credit_used(order.company_id)
+        return max(
+            [0.0]
+            + [
+                used.get(p.id, 0.0) + amount - p.credit_limit
+                for p in partners
+                if p.credit_limit > 0
+            ]
+        )
 
     @api.multi
     def action_approve_and_confirm(self):
         self.ensure_one()
-        if self.amount_over <= 0:
+        order = self.order_id
+        if order.credit_refusal_manual_hold:
             raise UserError(
-                _("This order fits in the credit limit: no override needed.")
+                _(
+                    "A Credit Manager put this customer on hold by hand: release "
+                    "the hold first."
+                )
+            )
+        if not order.credit_refusal:
+            raise UserError(
+                _("The credit rules let this order through: no approval needed.")
             )
         self.env["customer.credit.override"].create(
             {
-                "order_id": self.order_id.id,
+                "order_id": order.id,
                 "amount_over": self.amount_over,
                 "reason": self.reason,
             }
         )
-        self.order_id.action_confirm()
+        order.action_confirm()
         return {"type": "ir.actions.act_window_close"}
