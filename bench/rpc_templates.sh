@@ -27,7 +27,8 @@ STOCK_DEPS=sale_management,account_invoicing,contacts,mail,l10n_generic_coa
 STOCK_HASH="$(sha1sum bench/rpc_seed.py | cut -c1-10)"
 OURS_HASH="$( (echo "$STOCK_HASH"; addon_content_hash "$ROOT" tests e2e bench tools) \
     | sha1sum | cut -c1-10)"
-RPC_BASE="bench_rpc_base_$STOCK_HASH"
+# The installed base depends on the dependencies only (Odoo is pinned).
+RPC_BASE="bench_rpc_base_$(echo "$STOCK_DEPS" | sha1sum | cut -c1-10)"
 RPC_STOCK="bench_rpc_stock_$STOCK_HASH"
 RPC_OURS="bench_rpc_ours_$OURS_HASH"
 for db in $(psql_db -c "select datname from pg_database where datname like 'bench_rpc_%' \

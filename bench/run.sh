@@ -14,7 +14,9 @@
 #
 # Environment: BENCH_SIZES (default "10k:10000 100k:100000"),
 # BENCH_ROUNDS (default 3), BENCH_PARTS (default "crons rpc two_servers"),
-# BENCH_RPC_ROUNDS (default 40), BENCH_KEEP_TEMPLATES=0 to drop the
+# BENCH_RPC_ROUNDS (default 40), BENCH_PROFILE=N (profile each cron, print
+# its N top functions), BENCH_INPROCESS=0 (skip the in-process confirmation
+# figure), BENCH_KEEP_TEMPLATES=0 to drop the
 # templates at the end.
 set -euo pipefail
 
