@@ -22,6 +22,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import odoo
 
@@ -62,6 +63,14 @@ def setup(server, db, path, module):
             "ir.model.data",
             "xmlid_to_res_id",
             "customer_management.ir_cron_credit_hold_review",
+        )
+        # Due now: the cron worker runs it when it next wakes up (it sleeps
+        # about a minute between rounds; the credit manager also runs it).
+        admin(
+            "ir.cron",
+            "write",
+            [cron_id],
+            {"nextcall": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())},
         )
     values = {
         "db": db,

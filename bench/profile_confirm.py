@@ -79,7 +79,8 @@ def main():
     odoo.tools.config.parse_config(["-c", config, "--log-level=warn"])
     sides = {}
     for side, db in (("stock", stock_db), ("ours", ours_db)):
-        stats, elapsed = profile_side(db, customer, count)
+        with api.Environment.manage():
+            stats, elapsed = profile_side(db, customer, count)
         sides[side] = stats
         print(
             "\n== %s (%s): %.1f ms per confirmation (profiled)"

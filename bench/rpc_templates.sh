@@ -50,11 +50,17 @@ if ! db_exists "$RPC_STOCK"; then
     psql_db -c "alter database ${RPC_STOCK}_tmp rename to $RPC_STOCK"
 fi
 if ! db_exists "$RPC_OURS"; then
-    log "installing customer_management on a copy of $RPC_BASE, seeding $RPC_OURS"
-    copy_db "$RPC_BASE" "${RPC_OURS}_tmp"
+    # The module installed on a copy of the seeded stock database: the same
+    # rows on both sides, and no second seeding when the module changes.
+    log "installing customer_management on a copy of $RPC_STOCK: $RPC_OURS"
+    copy_db "$RPC_STOCK" "${RPC_OURS}_tmp"
     odoo -d "${RPC_OURS}_tmp" -i customer_management --without-demo=all \
         --stop-after-init --log-level=warn
-    "$PY" bench/rpc_seed.py "${RPC_OURS}_tmp" >&2
+    # The salesperson is a Customer Management user too.
+    psql_db -d "${RPC_OURS}_tmp" -c "insert into res_groups_users_rel (gid, uid)
+        select d.res_id, u.id from ir_model_data d, res_users u
+         where d.module = 'customer_management' and d.name = 'group_customer_user'
+           and u.login = 'bench_sales' on conflict do nothing"
     psql_db -c "alter database ${RPC_OURS}_tmp rename to $RPC_OURS"
 fi
 rm -rf "$DEV/data/filestore/"bench_rpc_*_tmp
