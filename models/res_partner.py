@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date as calendar_date, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -31,7 +31,7 @@ def _as_date(value):
     """A date from a date or a 'YYYY-MM-DD' string (no strptime: the nightly
     job compares dates for every customer)."""
     if isinstance(value, str):
-        return date(int(value[:4]), int(value[5:7]), int(value[8:10]))
+        return calendar_date(int(value[:4]), int(value[5:7]), int(value[8:10]))
     return value
 
 

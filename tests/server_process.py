@@ -32,16 +32,20 @@ class OdooServer:
     """One server process; ``url`` once started. ``options``: more command
     line options (e.g. ``--workers=2``, ``--log-handler=...``)."""
 
-    def __init__(self, config, dbs, log_path, options=(), timeout=300):
+    timeout = 300  # seconds to load the registries
+
+    def __init__(self, config, dbs, log_path, options=()):
         self.config = config
         self.dbs = list(dbs)
         self.log_path = log_path
         self.options = list(options)
-        self.timeout = timeout
         self.port = free_port()
-        self.url = "http://127.0.0.1:%s" % self.port
         self.process = None
         self.log = None
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%s" % self.port
 
     def command(self):
         return [
