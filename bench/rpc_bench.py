@@ -185,6 +185,11 @@ def merge_results(output, results):
             merged = json.load(current)
     except (OSError, ValueError):
         merged = {}
+    # Keys of older versions of run.py, now named for what they are.
+    for key in ("confirm_overhead_ratio", "confirm_ours_median_ms",
+                "confirm_stock_median_ms", "confirm_queries_small",
+                "confirm_queries_large"):
+        merged.pop(key, None)
     merged.update(results)
     with open(output, "w") as out:
         json.dump(merged, out, indent=2, sort_keys=True)

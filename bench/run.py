@@ -23,7 +23,6 @@ machine's size); bench/report.py prints them with the targets.
 """
 
 import cProfile
-import json
 import multiprocessing
 import os
 import pstats
@@ -36,6 +35,7 @@ import odoo
 from odoo import SUPERUSER_ID, api
 
 import floors
+from rpc_bench import merge_results
 
 CONFIRM_ROUNDS = 50
 # BENCH_PROFILE=N: profile each cron, print its N top functions.
@@ -356,23 +356,6 @@ def main():
     )
     merge_results(output, results)
     return 0
-
-
-def merge_results(output, results):
-    try:
-        with open(output) as current:
-            merged = json.load(current)
-    except (OSError, ValueError):
-        merged = {}
-    # Keys of older versions of this script, now named for what they are.
-    for key in ("confirm_overhead_ratio", "confirm_ours_median_ms",
-                "confirm_stock_median_ms", "confirm_queries_small",
-                "confirm_queries_large", "targets_met"):
-        merged.pop(key, None)
-    merged.update(results)
-    with open(output, "w") as out:
-        json.dump(merged, out, indent=2, sort_keys=True)
-        out.write("\n")
 
 
 if __name__ == "__main__":
