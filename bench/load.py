@@ -109,7 +109,16 @@ def run_locust(locust, url, setup_path, prefix):
     ]
     # Locust exits 1 when a request failed: the failures are read from
     # its statistics below.
-    subprocess.run(command, env=env, check=False, timeout=SECONDS + 120)
+    # Its own summary goes to a log: the numbers are read from its CSV.
+    with open(prefix + ".log", "w") as output:
+        subprocess.run(
+            command,
+            env=env,
+            check=False,
+            timeout=SECONDS + 120,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     with open(prefix + "_stats.csv") as stats:
         return {row["Name"]: row for row in csv.DictReader(stats)}
 
