@@ -1,11 +1,11 @@
-"""Seed one database of the client-side confirmation benchmark (``make bench``).
+"""Seed the database of the client-side benchmarks (``make bench``, ``make load``).
 
 Usage: rpc_seed.py <database>
 
-Run on two databases built alike: stock Odoo (sale_management,
-account_invoicing, contacts, mail, l10n_generic_coa, no demo) and the same
-plus customer_management. The data is made through the ORM, the same way on
-both, so that both sides hold the same rows:
+Run on stock Odoo (sale_management, account_invoicing, contacts, mail,
+l10n_generic_coa, no demo); bench/rpc_templates.sh then installs
+customer_management on a copy of the result, so both sides hold the same
+rows. The data is made through the ORM:
 
 - a service product ``BENCH`` without taxes;
 - a salesperson ``bench_sales`` (password ``bench``), Sales / User: All
