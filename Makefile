@@ -1,7 +1,7 @@
 # Developer commands; everything generated goes to .odoo-dev/ (git-ignored).
 DEV := tools/dev.sh
 
-.PHONY: run test stop shell setup lint bench e2e i18n clean
+.PHONY: run test stop shell setup lint bench load e2e i18n clean
 
 run:     ## set up everything, then serve customer_demo on http://localhost:$${ODOO_PORT:-8069}
 	@bash $(DEV) run
@@ -21,8 +21,11 @@ setup:
 lint:    ## flake8 + pylint-odoo + XML well-formedness
 	@bash tools/lint.sh
 
-bench:   ## seed 10k/100k-customer databases (cached templates), time the crons and confirmations -> bench/results.json
+bench:   ## seed 10k/100k-customer databases (cached templates), time the crons and their floors, confirmation over XML-RPC vs stock, two servers -> bench/results.json
 	@bash bench/run.sh
+
+load:    ## Locust, 60 s against --workers=2: the module's database, then stock Odoo's -> bench/results.json
+	@bash tools/load.sh
 
 e2e:     ## browser tests: Playwright + Debian's headless chromium on a fresh demo db -> e2e/screenshots/
 	@bash tools/e2e.sh

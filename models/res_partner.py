@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date as calendar_date, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -27,6 +27,14 @@ DEFER_PAYMENT_TERM_CHECK = object()
 
 GROUP_USER = "customer_management.group_customer_user"
 GROUP_CREDIT = "customer_management.group_credit_manager"
+
+
+def _as_date(value):
+    """A date from a date or a 'YYYY-MM-DD' string (no strptime: the nightly
+    job compares dates for every customer)."""
+    if isinstance(value, str):
+        return calendar_date(int(value[:4]), int(value[5:7]), int(value[8:10]))
+    return value
 
 
 class ResPartner(models.Model):
@@ -1327,11 +1335,7 @@ class ResPartner(models.Model):
         cadence = max(cadence, 1)
         if (
             not last_contact_date
-            or (
-                fields.Date.from_string(today)
-                - fields.Date.from_string(last_contact_date)
-            ).days
-            > 1.5 * cadence
+            or (_as_date(today) - _as_date(last_contact_date)).days > 1.5 * cadence
         ):
             return "neglected"
         if recent_count > 2.0 * 30 / cadence:
@@ -1347,6 +1351,7 @@ class ResPartner(models.Model):
         everything; the changes are written in one UPDATE per distinct value.
         Returns the number of partners changed."""
         today = fields.Date.context_today(self)
+        today_date = _as_date(today)  # parsed once, not per partner
         cadences = self._get_followup_cadence()
         changes = {}
         for (
@@ -1354,13 +1359,12 @@ class ResPartner(models.Model):
             prospect_class,
             status,
             stored_date,
-            last,
+            last_date,
             recent,
         ) in self._read_contact_frequency_rows(today):
-            last_date = self._to_local_date(last) if last else None
             new_status = (
                 self._get_contact_frequency_status(
-                    cadences.get(prospect_class), last_date, recent, today
+                    cadences.get(prospect_class), last_date, recent, today_date
                 )
                 or None
             )
@@ -1382,8 +1386,9 @@ class ResPartner(models.Model):
     @api.multi
     def _read_contact_frequency_rows(self, today):
         """(id, class of a commercial partner, stored status, stored last contact
-        date, latest interaction, interactions in the 30 days ending ``today``)
-        of the partners of ``self`` (all concerned partners when empty)."""
+        date, date of the latest interaction in the user's timezone,
+        interactions in the 30 days ending ``today``) of the partners of
+        ``self`` (all concerned partners when empty)."""
         every = not self
         ids = [pid for pid in self.ids if pid]
         cr = self.env.cr
@@ -1392,7 +1397,9 @@ class ResPartner(models.Model):
             SELECT p.id,
                    CASE WHEN p.commercial_partner_id = p.id THEN p.prospect_class END,
                    p.contact_frequency_status, p.last_contact_date,
-                   s.last_date, COALESCE(s.recent, 0)
+                   -- converted here, not per row in Python (nightly: 10 %%)
+                   (s.last_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
+                   COALESCE(s.recent, 0)
               FROM res_partner p
               LEFT JOIN (SELECT partner_id, MAX(date) AS last_date,
                                 COUNT(*) FILTER (
@@ -1406,7 +1413,7 @@ class ResPartner(models.Model):
                                    OR p.contact_frequency_status IS NOT NULL
                                    OR p.last_contact_date IS NOT NULL
                                    OR s.partner_id IS NOT NULL))""",
-            {"today": today, "every": every, "ids": ids},
+            {"today": today, "every": every, "ids": ids, "tz": self._get_metrics_tz()},
         )
         return cr.fetchall()
 

@@ -1,0 +1,255 @@
+"""``make load``: Locust (bench/locustfile.py) against a server with
+``--workers=2`` and a cron worker, on the module's seeded database, then the
+same mix against stock Odoo (same dependencies, same data, no module).
+
+Usage: load.py <stock template> <ours template> <results.json> <locust command>
+
+For each side: a fresh copy of the template, customers made for the run
+over XML-RPC (room under the limit, a tight limit, on hold where the module
+is installed), LOAD_USERS simulated users for LOAD_SECONDS (salespeople and
+a credit manager who runs the credit-hold review as its scheduled action
+does), headless, on loopback; then the orders confirmed past a limit or for
+a held customer are counted in SQL. Merges into results.json: load_rps,
+load_confirm_per_s, load_confirm_p50_ms / load_confirm_p95_ms (and the
+stock side's), load_confirm_p95_ratio, load_errors (failures that are not
+the credit rule's refusal, both sides), load_over_limit (module side; the
+stock side's count is load_stock_over_limit: nothing stops it there), and
+per-operation p50/p95 in load_operations.
+"""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import time
+
+import odoo
+
+from rpc_bench import fresh_copy, log, merge_results, server_tools
+
+SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+USERS = int(os.environ.get("LOAD_USERS", "8"))
+KINDS = {"ok": (12, 100000000.0), "tight": (6, 1000.0), "held": (6, 100000000.0)}
+
+
+def make_customers(rpc, module):
+    customers = {}
+    for kind, (count, limit) in KINDS.items():
+        customers[kind] = [
+            rpc(
+                "res.partner",
+                "create",
+                {
+                    "name": "Load %s %02d" % (kind, number),
+                    "is_company": True,
+                    "customer": True,
+                    "credit_limit": limit,
+                },
+            )
+            for number in range(count)
+        ]
+    if module:
+        rpc("res.partner", "action_place_hold", customers["held"], "load test: held")
+    return customers
+
+
+def setup(server, db, path, module):
+    tools = server_tools()
+    admin = tools.RpcClient(server.url, db, "admin", "admin")
+    cron_id = False
+    if module:
+        cron_id = admin(
+            "ir.model.data",
+            "xmlid_to_res_id",
+            "customer_management.ir_cron_credit_hold_review",
+        )
+        # Due now: the cron worker runs it when it next wakes up (it sleeps
+        # about a minute between rounds; the credit manager also runs it).
+        admin(
+            "ir.cron",
+            "write",
+            [cron_id],
+            {"nextcall": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())},
+        )
+    values = {
+        "db": db,
+        "module": module,
+        "customers": make_customers(admin, module),
+        "product_id": admin(
+            "product.product", "search", [("default_code", "=", "BENCH")]
+        )[0],
+        "cron_id": cron_id,
+        "pipeline_group_by": "customer_status" if module else "user_id",
+        "sales_login": "bench_sales",
+        "sales_password": "bench",
+        "manager_login": "admin",
+        "manager_password": "admin",
+    }
+    with open(path, "w") as out:
+        json.dump(values, out)
+    return values
+
+
+def run_locust(locust, url, setup_path, prefix):
+    env = dict(os.environ, LOAD_SETUP=setup_path)
+    command = [
+        locust,
+        "-f",
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), "locustfile.py"),
+        "--headless",
+        "--users=%d" % USERS,
+        "--spawn-rate=%d" % USERS,
+        "--run-time=%ds" % SECONDS,
+        "--stop-timeout=30",
+        "--host=%s" % url,
+        "--csv=%s" % prefix,
+        "--only-summary",
+        "--loglevel=WARNING",
+    ]
+    # Locust exits 1 when a request failed: the failures are read from
+    # its statistics below.
+    # Its own summary goes to a log: the numbers are read from its CSV.
+    with open(prefix + ".log", "w") as output:
+        subprocess.run(
+            command,
+            env=env,
+            check=False,
+            timeout=SECONDS + 120,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    with open(prefix + "_stats.csv") as stats:
+        return {row["Name"]: row for row in csv.DictReader(stats)}
+
+
+def over_limit(db, values):
+    """Orders confirmed past their customer's limit (in confirmation order)
+    or for a customer held before the run, counted in SQL."""
+    registry = odoo.registry(db)
+    limits = {
+        partner_id: KINDS[kind][1]
+        for kind, ids in values["customers"].items()
+        for partner_id in ids
+    }
+    with registry.cursor() as cr:
+        cr.execute(
+            """
+            SELECT partner_id, SUM(amount_total) OVER (
+                       PARTITION BY partner_id ORDER BY confirmation_date, id)
+              FROM sale_order
+             WHERE state IN ('sale', 'done') AND partner_id IN %s""",
+            (tuple(limits),),
+        )
+        rows = cr.fetchall()
+    held = set(values["customers"]["held"]) if values["module"] else set()
+    return sum(
+        1
+        for partner_id, running in rows
+        if partner_id in held or running > limits[partner_id] + 0.005
+    )
+
+
+def side_results(stats, seconds):
+    confirm = stats.get("confirm") or {}
+    total = stats["Aggregated"]
+    return {
+        "rps": round(float(total["Requests/s"]), 2),
+        "confirm_per_s": round(int(confirm.get("Request Count", 0)) / seconds, 2),
+        "confirm_p50_ms": float(confirm.get("50%", 0) or 0),
+        "confirm_p95_ms": float(confirm.get("95%", 0) or 0),
+        "failures": int(total["Failure Count"]),
+        "operations": {
+            name: {
+                "count": int(row["Request Count"]),
+                "p50_ms": float(row["50%"] or 0),
+                "p95_ms": float(row["95%"] or 0),
+                "failures": int(row["Failure Count"]),
+            }
+            for name, row in stats.items()
+            if name != "Aggregated"
+        },
+    }
+
+
+def run_side(side, template, locust, config):
+    tools = server_tools()
+    db = "bench_load_%s" % side
+    fresh_copy(template, db)
+    data_dir = odoo.tools.config["data_dir"]
+    server = tools.OdooServer(
+        config,
+        [db],
+        os.path.join(data_dir, "bench_load_%s.log" % side),
+        # the cron worker too (the credit manager also runs the review)
+        ["--workers=2", "--max-cron-threads=1"],
+    ).start()
+    try:
+        setup_path = os.path.join(data_dir, "bench_load_%s.json" % side)
+        values = setup(server, db, setup_path, side == "ours")
+        stats = run_locust(
+            locust, server.url, setup_path, os.path.join(data_dir, "load_%s" % side)
+        )
+    finally:
+        server.stop()
+    result = side_results(stats, SECONDS)
+    result["over_limit"] = over_limit(db, values)
+    log(
+        "  %s: %.1f requests/s, %.2f confirmations/s, confirm p50 %.0f ms p95 %.0f "
+        "ms, %d failures, %d orders past a limit or held"
+        % (
+            side,
+            result["rps"],
+            result["confirm_per_s"],
+            result["confirm_p50_ms"],
+            result["confirm_p95_ms"],
+            result["failures"],
+            result["over_limit"],
+        )
+    )
+    for name, op in sorted(result["operations"].items()):
+        log(
+            "    %-32s %6d  p50 %6.0f ms  p95 %6.0f ms  failures %d"
+            % (name, op["count"], op["p50_ms"], op["p95_ms"], op["failures"])
+        )
+    return result
+
+
+def main():
+    stock_template, ours_template, output, locust = sys.argv[1:5]
+    config = os.environ.get(
+        "ODOO_RC",
+        os.path.join(os.path.dirname(__file__), "..", ".odoo-dev", "odoo.conf"),
+    )
+    odoo.tools.config.parse_config(["-c", config, "--log-level=warn"])
+    log("load: %d users for %d s per side, --workers=2" % (USERS, SECONDS))
+    ours = run_side("ours", ours_template, locust, config)
+    stock = run_side("stock", stock_template, locust, config)
+    ratio = (
+        round(ours["confirm_p95_ms"] / stock["confirm_p95_ms"], 3)
+        if stock["confirm_p95_ms"]
+        else None
+    )
+    results = {
+        "load_seconds": SECONDS,
+        "load_users": USERS,
+        "load_rps": ours["rps"],
+        "load_confirm_per_s": ours["confirm_per_s"],
+        "load_confirm_p50_ms": ours["confirm_p50_ms"],
+        "load_confirm_p95_ms": ours["confirm_p95_ms"],
+        "load_stock_rps": stock["rps"],
+        "load_stock_confirm_p50_ms": stock["confirm_p50_ms"],
+        "load_stock_confirm_p95_ms": stock["confirm_p95_ms"],
+        "load_confirm_p95_ratio": ratio,
+        "load_errors": ours["failures"] + stock["failures"],
+        "load_over_limit": ours["over_limit"],
+        "load_stock_over_limit": stock["over_limit"],
+        "load_operations": {"ours": ours["operations"], "stock": stock["operations"]},
+    }
+    log("  p95 confirmation ours/stock: %s" % ratio)
+    merge_results(output, results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
