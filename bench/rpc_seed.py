@@ -2,7 +2,7 @@
 
 Usage: rpc_seed.py <database>
 
-Run on stock Odoo (sale_management, account_invoicing, contacts, mail,
+Run on stock Odoo (the module's dependencies from the manifest,
 l10n_generic_coa, no demo); bench/rpc_templates.sh then installs
 customer_management on a copy of the result, so both sides hold the same
 rows. The data is made through the ORM:
