@@ -265,11 +265,30 @@ class SaleOrder(models.Model):
     @api.multi
     def action_confirm(self):
         self.filtered(lambda o: o.state in ("draft", "sent"))._check_credit_hold()
+        # Read before core's write invalidates the cache (the check read them).
+        partner_ids = self.mapped("partner_id.commercial_partner_id").ids
+        today = fields.Date.context_today(self)
         with STATE_CHANGES.mark(self):
             result = super(SaleOrder, self).action_confirm()
-        self._update_customer_since()
-        self.mapped("partner_id")._reactivate_inactive_customers()
+        self._after_confirm_partners(partner_ids, today)
         return result
+
+    @api.model
+    def _after_confirm_partners(self, partner_ids, today):
+        """Customer-since date and reactivation of the customers of freshly
+        confirmed orders; one narrow query finds the few that need either, so
+        a usual confirmation reads no partner again."""
+        self.env.cr.execute(
+            """SELECT id, customer_since IS NULL, customer_status = 'inactive'
+                 FROM res_partner
+                WHERE id IN %s
+                  AND (customer_since IS NULL OR customer_status = 'inactive')""",
+            (tuple(partner_ids) or (0,),),
+        )
+        rows = self.env.cr.fetchall()
+        partners = self.env["res.partner"]
+        partners.browse([r[0] for r in rows if r[1]])._fill_customer_since(today)
+        partners.browse([r[0] for r in rows if r[2]])._reactivate_inactive_customers()
 
     # ------------------------------------------------------------------
     # Financial hold: no order of a held or over-limit customer is confirmed
@@ -495,6 +514,10 @@ class SaleOrder(models.Model):
         total = 0.0
         for order in self:
             company_currency = order.company_id.currency_id
+            if order.currency_id == company_currency:
+                # No conversion: spares the dated environment and its reads.
+                total += order.amount_total
+                continue
             total += order.currency_id.with_context(date=order.date_order).compute(
                 order.amount_total, company_currency
             )
