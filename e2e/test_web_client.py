@@ -16,6 +16,15 @@ from playwright.sync_api import expect
 PIPELINE_MENU = "customer_management.res_partner_pipeline_menu"
 PROFILE_REPORT = "customer_management.action_report_customer_profile"
 ANALYSIS_MENU = "customer_management.customer_pipeline_analysis_menu"
+PIPELINE_ORDER = (
+    "prospect_c",
+    "prospect_b",
+    "prospect_a",
+    "negotiation",
+    "active",
+    "hold",
+    "inactive",
+)
 HOVER = re.compile(r"\bo_kanban_hover\b")
 UPDATING = re.compile(r"\bo_updating\b")
 
@@ -211,6 +220,8 @@ def test_held_customer_quotation_confirm_refused(web, rpc):
     dialog = web.dialog()
     warning = dialog.locator(".o_dialog_warning")
     expect(warning).to_be_visible()
+    # A business refusal, not a crash: Odoo's warning title.
+    expect(dialog.locator(".modal-title")).to_have_text(exact("Warning"))
     text = squash(warning.inner_text())
     assert "cannot be confirmed" in text, text
     assert order["name"] in text, text
@@ -258,10 +269,13 @@ def test_print_customer_profile(web, rpc, screenshots):
     card.click()
     web.wait_form(partner["display_name"])
     # The module's first tab: status, class, follow-up.
-    tab = page.locator(".o_form_view .o_notebook .nav-tabs a").filter(
-        has_text="Classification"
-    )
-    tab.click()
+    # The form opens on the module's first tab (status, class, follow-up),
+    # all tabs on one row.
+    tabs = page.locator(".o_form_view .o_notebook .nav-tabs > li:visible")
+    expect(tabs.first).to_have_class(re.compile(r"\bactive\b"))
+    expect(tabs.first).to_contain_text("Follow-up")
+    tops = {round(box["y"]) for box in (t.bounding_box() for t in tabs.all())}
+    assert len(tops) == 1, "the tabs take %d rows" % len(tops)
     expect(page.locator(".o_form_view .o_notebook .tab-pane.active")).to_contain_text(
         "Effort Level"
     )
@@ -287,6 +301,8 @@ def test_print_customer_profile(web, rpc, screenshots):
     items = page.locator(".o_cp_sidebar .dropdown-menu a")
     item = items.filter(has_text=exact(report["name"]))
     expect(item).to_be_visible()
+    # A customer has no commission statement to print.
+    expect(items.filter(has_text="Commission")).to_have_count(0)
     item.hover()
     web.shot("print_menu")
     with page.expect_download(timeout=120000) as download_info:
@@ -335,7 +351,7 @@ def test_analysis_pivot_counts_every_customer(web, rpc):
     whose grand total is the number of customers the model reports."""
     page = web.page
     labels = rpc.selection_labels("res.partner", "customer_status")
-    web.open_menu(ANALYSIS_MENU, "Pipeline analysis")
+    web.open_menu(ANALYSIS_MENU, "Pipeline Analysis")
     pivot = page.locator(".o_pivot table")
     expect(pivot).to_be_visible()
     web.wait_idle()
@@ -344,10 +360,30 @@ def test_analysis_pivot_counts_every_customer(web, rpc):
     ]
     for status in ("active", "hold", "prospect_c"):
         assert labels[status] in headers, headers
+    # The statuses in the pipeline's order, not by key.
+    order = [labels[key] for key in PIPELINE_ORDER]
+    assert [h for h in headers if h in order] == order, headers
+    # One count measure (the web client's "Count") beside the revenue.
+    measures = [
+        squash(t) for t in pivot.locator("thead .o_pivot_measure_row").all_inner_texts()
+    ]
+    assert measures.count("Count") == len(measures) // 2, measures
+    assert not [m for m in measures if "Customers" in m], measures
+    # The class columns: A to E, then the customers without a class.
+    classes = [
+        squash(t)
+        for t in pivot.locator("thead tr").nth(1).locator("th").all_inner_texts()
+    ]
+    class_labels = rpc.selection_labels("customer.pipeline.analysis", "prospect_class")
+    assert [c for c in classes if c in class_labels.values()] == [
+        class_labels[key] for key in ("a", "b", "c", "d", "e", "none")
+        if class_labels[key] in classes
+    ], classes
+    assert "Undefined" not in classes, classes
     # First row: the totals; its last two cells are the grand totals of the
-    # two measures (# customers, expected revenue).
+    # two measures (expected revenue, count).
     totals = pivot.locator("tbody tr").first.locator("td.o_pivot_cell_value")
-    count = int(squash(totals.nth(totals.count() - 2).inner_text()).replace(",", ""))
+    count = int(squash(totals.nth(totals.count() - 1).inner_text()).replace(",", ""))
     assert count == rpc("customer.pipeline.analysis", "search_count", [])
     # Fold the class columns (click their "Total" header): one line per status.
     pivot.locator("thead .o_pivot_header_cell_opened").first.click()

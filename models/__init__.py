@@ -26,3 +26,5 @@ from . import mail_activity
 from . import customer_pipeline_analysis
 from . import customer_affiliate_commission
 from . import ir_actions_report
+from . import mail_tracking_value
+from . import res_partner_toolbar
