@@ -335,9 +335,8 @@ def test_credit_manager_round_trip(user_web, rpc):
     ).click()
     row = web.page.locator('.o_field_widget[name="guarantor_ids"] tr.o_selected_row')
     row.locator('input[name="name"]').fill("Roundtrip Guarantor")
-    row.locator('[name="guaranteed_amount"] input, input[name="guaranteed_amount"]').first.fill(
-        "5000"
-    )
+    amount = '[name="guaranteed_amount"] input, input[name="guaranteed_amount"]'
+    row.locator(amount).first.fill("5000")
     save(web)
     guarantors = rpc(
         "customer.guarantor",
@@ -355,6 +354,11 @@ def test_salesperson_round_trip(user_web, rpc):
     values = common_values(rpc, "22")
     web = user_web(*SALES)
     round_trip(web, rpc, partner_id, COMMON_FIELDS, values)
+    # The fax on a labelled row of its own (not a second box beside the mobile).
+    fax_label = web.page.locator(".o_form_sheet label.o_form_label").filter(
+        has_text=exact("Fax")
+    )
+    expect(fax_label).to_have_count(1)
 
     edit(web)
     tab(web, "Credit")

@@ -10,7 +10,7 @@ import re
 import shutil
 import subprocess
 
-from conftest import exact, squash
+from conftest import ODOO_URL, OdooWeb, Shooter, _new_context, exact, squash
 from playwright.sync_api import expect
 
 PIPELINE_MENU = "customer_management.res_partner_pipeline_menu"
@@ -390,3 +390,76 @@ def test_analysis_pivot_counts_every_customer(web, rpc):
     expect(totals).to_have_count(2)
     web.wait_idle()
     web.shot("analysis_pivot")
+
+
+def _overlap(a, b):
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def test_customer_form_french_header_1280(browser, rpc, screenshots):
+    """In French at 1280 px the header buttons and the status bar share the
+    header without overlapping (the statuses move to a row of their own)."""
+    wizard = rpc("base.language.install", "create", {"lang": "fr_FR"})
+    rpc("base.language.install", "lang_install", [wizard])
+    groups = [
+        rpc.ref("base.group_user"),
+        rpc.ref("customer_management.group_credit_manager"),
+    ]
+    rpc(
+        "res.users",
+        "create",
+        {
+            "name": "Camille Crédit",
+            "login": "fr_credit",
+            "password": "fr_credit",
+            "lang": "fr_FR",
+            "groups_id": [(6, 0, groups)],
+        },
+    )
+    customer = rpc(
+        "res.partner",
+        "search_read",
+        [
+            ("customer_status", "=", "active"),
+            ("parent_id", "=", False),
+            ("prospect_class", "!=", False),
+        ],
+        fields=["name"],
+        limit=1,
+    )[0]
+    context = _new_context(browser)
+    context.set_default_timeout(60000)
+    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    web = OdooWeb(page, Shooter(page, screenshots))
+    try:
+        web.login("fr_credit", "fr_credit")
+        web.wait_client()
+        page.goto(
+            "%s/web#id=%d&view_type=form&model=res.partner&action=%d"
+            % (
+                ODOO_URL,
+                customer["id"],
+                rpc.ref("customer_management.res_partner_customer_action"),
+            )
+        )
+        web.wait_client()
+        web.wait_form()
+        status = page.locator(".o_form_statusbar .o_statusbar_status")
+        expect(status).to_contain_text("Client actif")
+        status_box = status.bounding_box()
+        buttons = page.locator(".o_form_statusbar .o_statusbar_buttons button:visible")
+        assert buttons.count() >= 3
+        for button in buttons.all():
+            box = button.bounding_box()
+            assert not _overlap(box, status_box), (button.inner_text(), box, status_box)
+        assert status_box["x"] + status_box["width"] <= 1280 + 1, status_box
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        web.shot("customer_form_fr")
+    finally:
+        context.close()

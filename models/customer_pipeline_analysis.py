@@ -114,7 +114,7 @@ class CustomerPipelineAnalysis(models.Model):
         )
 
     @api.model
-    def read_group(
+    def read_group(  # pylint: disable=too-many-arguments,redefined-outer-name
         self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
     ):
         groups = super(CustomerPipelineAnalysis, self).read_group(
@@ -141,18 +141,15 @@ class CustomerPipelineAnalysis(models.Model):
         return tuple(ORDER[name].get(group[name], 99) for name in names)
 
     @api.model
-    def _fill_status_class_grid(self, groups, domain, fields):
+    def _fill_status_class_grid(self, groups, domain, field_names):
         """Status x class groups of the graph: every class found under some
         status gets a (zero) group under every status, so that the legend
         lists the classes in their order whatever the first status holds."""
         statuses = {g["customer_status"] for g in groups}
         classes = {g["prospect_class"] for g in groups}
         found = {(g["customer_status"], g["prospect_class"]) for g in groups}
-        measures = [
-            f.split(":")[0]
-            for f in fields
-            if f.split(":")[0] in self._fields and f.split(":")[0] not in SELECTIONS
-        ]
+        names = [name.split(":")[0] for name in field_names]
+        measures = [n for n in names if n in self._fields and n not in SELECTIONS]
         for status in statuses:
             for klass in classes - {k for s, k in found if s == status}:
                 group = dict.fromkeys(measures, 0)

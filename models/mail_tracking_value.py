@@ -9,7 +9,8 @@ class MailTrackingValue(models.Model):
         """Yes/No for a tracked boolean: the chatter of Odoo 11 shows the raw
         JSON value ("Sales Affiliate: true")."""
         values = super(MailTrackingValue, self).get_display_value(type)
+        yes, no = _("Yes"), _("No")
         return [
-            (_("Yes") if value else _("No")) if record.field_type == "boolean" else value
+            (yes if value else no) if record.field_type == "boolean" else value
             for record, value in zip(self, values)
         ]

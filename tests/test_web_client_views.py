@@ -165,7 +165,9 @@ class TestWebClientViews(CustomerCase):
         )
         # Every class found under every status (zero where none): the graph
         # lists the classes in order, no class last.
-        first = [g["prospect_class"] for g in grid if g["customer_status"] == "prospect_c"]
+        first = [
+            g["prospect_class"] for g in grid if g["customer_status"] == "prospect_c"
+        ]
         self.assertEqual(first, ["a", "b", "d", "none"])
         self.assertEqual(len(grid), 16)
         self.assertEqual(sum(g["__count"] for g in grid), 4)

@@ -7,7 +7,6 @@ Runs as the demo salesperson where one exists (else admin), each screen three
 times (the first run warms the caches: the median of the runs is printed),
 and rolls everything back.
 """
-# pylint: disable=undefined-variable
 import statistics
 import time
 
@@ -15,12 +14,12 @@ from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 
 
-def measure(label, call, runs=3):
-    cr = env.cr  # noqa: F821 (odoo shell)
+def measure(env, label, call, runs=3):
+    cr = env.cr
     timings, queries = [], []
     for _run in range(runs):
-        env.cr.execute("SAVEPOINT measure")  # noqa: F821
-        env.invalidate_all()  # noqa: F821
+        cr.execute("SAVEPOINT measure")
+        env.invalidate_all()
         start_count, start = cr.sql_log_count, time.time()
         try:
             call()
@@ -28,90 +27,86 @@ def measure(label, call, runs=3):
             pass
         timings.append((time.time() - start) * 1000)
         queries.append(cr.sql_log_count - start_count)
-        env.cr.execute("ROLLBACK TO SAVEPOINT measure")  # noqa: F821
+        cr.execute("ROLLBACK TO SAVEPOINT measure")
     print(
         "%-34s %5d queries %7.0f ms (runs: %s)"
-        % (label, statistics.median(queries), statistics.median(timings),
-           ", ".join("%.0f" % t for t in timings))
+        % (
+            label,
+            statistics.median(queries),
+            statistics.median(timings),
+            ", ".join("%.0f" % t for t in timings),
+        )
     )
 
 
-def form_open(model, view_xmlid=None, context=None):
+def form_open(model, context=None):
     """load_views, default_get, onchange: what opening a new form costs."""
-    Model = model.with_context(**(context or {}))
-    view_id = view_xmlid and env.ref(view_xmlid).id  # noqa: F821
-    views = Model.load_views([[view_id or False, "form"]], {"toolbar": True})
+    model = model.with_context(**(context or {}))
+    views = model.load_views([[False, "form"]], {"toolbar": True})
     form = views["fields_views"]["form"]
     names = list(form["fields"])
-    values = Model.default_get(names)
-    spec = Model._onchange_spec(form)
-    Model.onchange(dict(dict.fromkeys(names, False), **values), [], spec)
+    values = model.default_get(names)
+    spec = model._onchange_spec(form)
+    model.onchange(dict(dict.fromkeys(names, False), **values), [], spec)
 
 
-admin_env = api.Environment(env.cr, SUPERUSER_ID, {})  # noqa: F821
-demo = admin_env.ref("base.user_demo", raise_if_not_found=False)
-credit = admin_env.ref(
-    "customer_management.user_credit_manager_demo", raise_if_not_found=False
-)
-sales_env = api.Environment(env.cr, demo.id if demo else SUPERUSER_ID, {})  # noqa
-credit_env = api.Environment(env.cr, credit.id if credit else SUPERUSER_ID, {})
-Partner = sales_env["res.partner"]
-customer = Partner.search(
-    [("customer", "=", True), ("parent_id", "=", False),
-     ("prospect_class", "!=", False), ("customer_status", "!=", "hold")],
-    limit=1,
-)
-held_order = admin_env["sale.order"].search(
-    [("partner_id.commercial_partner_id.customer_status", "=", "hold"),
-     ("state", "in", ("draft", "sent"))],
-    limit=1,
-)
-print("as %s; customer %s; held order %s" % (sales_env.user.login,
-                                               customer.display_name,
-                                               held_order.name))
-
-measure(
-    "new customer form",
-    lambda: form_open(
-        Partner, context={"default_customer": True, "default_is_company": True}
-    ),
-)
-measure(
-    "open a customer (read)",
-    lambda: customer.read(
-        list(Partner.load_views([[False, "form"]], {})["fields_views"]["form"][
-            "fields"])
-    ),
-)
-
-
-def followup():
-    action = customer.action_open_followup_wizard()
-    form_open(
-        sales_env[action["res_model"]],
-        context=action.get("context"),
+def main(env):
+    admin_env = api.Environment(env.cr, SUPERUSER_ID, {})
+    demo = admin_env.ref("base.user_demo", raise_if_not_found=False)
+    credit = admin_env.ref(
+        "customer_management.user_credit_manager_demo", raise_if_not_found=False
+    )
+    sales_env = api.Environment(env.cr, demo.id if demo else SUPERUSER_ID, {})
+    credit_env = api.Environment(env.cr, credit.id if credit else SUPERUSER_ID, {})
+    partners = sales_env["res.partner"]
+    customer = partners.search(
+        [
+            ("customer", "=", True),
+            ("parent_id", "=", False),
+            ("prospect_class", "!=", False),
+            ("customer_status", "!=", "hold"),
+        ],
+        limit=1,
+    )
+    held_order = admin_env["sale.order"].search(
+        [
+            ("partner_id.commercial_partner_id.customer_status", "=", "hold"),
+            ("state", "in", ("draft", "sent")),
+        ],
+        limit=1,
+    )
+    print("as %s; customer %s; held order %s"
+          % (sales_env.user.login, customer.display_name, held_order.name))
+    form_fields = list(
+        partners.load_views([[False, "form"]], {})["fields_views"]["form"]["fields"]
     )
 
+    def followup():
+        action = customer.action_open_followup_wizard()
+        form_open(sales_env[action["res_model"]], context=action.get("context"))
 
-measure("Log follow-up (wizard)", followup)
+    def pipeline_report():
+        report = sales_env.ref("customer_management.action_report_customer_pipeline")
+        report.render_qweb_html([], data={"all_customers": True})
+
+    measure(
+        env,
+        "new customer form",
+        lambda: form_open(
+            partners, context={"default_customer": True, "default_is_company": True}
+        ),
+    )
+    measure(env, "open a customer (read)", lambda: customer.read(form_fields))
+    measure(env, "Log follow-up (wizard)", followup)
+    measure(env, "Pipeline report (HTML)", pipeline_report)
+    if held_order:
+        measure(
+            env,
+            "refused Confirm",
+            lambda: held_order.with_env(credit_env).action_confirm(),
+        )
+    measure(env, "Settings", lambda: form_open(admin_env["res.config.settings"]))
+    env.cr.rollback()
 
 
-def pipeline_report():
-    report = sales_env.ref("customer_management.action_report_customer_pipeline")
-    report.render_qweb_html([], data={"all_customers": True})
-
-
-measure("Pipeline report (HTML)", pipeline_report)
-
-
-def refused_confirm():
-    held_order.with_env(credit_env).action_confirm()
-
-
-if held_order:
-    measure("refused Confirm", refused_confirm)
-measure(
-    "Settings",
-    lambda: form_open(admin_env["res.config.settings"]),
-)
-env.cr.rollback()  # noqa: F821
+main(env)  # noqa: F821 (the odoo shell's environment)
