@@ -19,7 +19,7 @@ def measure(env, label, call, runs=3):
     timings, queries = [], []
     for _run in range(runs):
         cr.execute("SAVEPOINT measure")
-        env.invalidate_all()
+        env.clear()
         start_count, start = cr.sql_log_count, time.time()
         try:
             call()
