@@ -168,9 +168,17 @@ def fill(web, name, kind, value):
 
 
 def assert_readonly(web, name):
-    widget = field(web, name)
-    expect(widget).to_have_class(READONLY)
-    expect(widget.locator("input, select")).to_have_count(0)
+    """Every widget of field `name` on the sheet is read-only (an empty
+    read-only field is hidden, so visible or not)."""
+    widgets = web.page.locator('.o_form_view .o_form_sheet .o_field_widget[name="%s"]'
+                               % name)
+    expect(widgets.first).to_be_attached()
+    for widget in widgets.all():
+        expect(widget).to_have_class(READONLY)
+        if widget.evaluate("el => el.tagName") in ("INPUT", "SELECT", "TEXTAREA"):
+            pytest.fail("%s is an input" % name)
+        # (a read-only checkbox is a disabled input)
+        expect(widget.locator("input:enabled, select:enabled")).to_have_count(0)
 
 
 def edit(web):

@@ -27,4 +27,4 @@ from . import customer_pipeline_analysis
 from . import customer_affiliate_commission
 from . import ir_actions_report
 from . import mail_tracking_value
-from . import res_partner_toolbar
+from . import res_partner_web
