@@ -35,16 +35,20 @@ class ResPartner(models.Model):
 
     @api.multi
     def onchange(self, values, field_name, field_onchange):
-        # The first onchange of a new record re-reads every sub-field of every
-        # x2many list of the form after each field (Odoo 11: fields x
-        # sub-fields reads, 2.5 s for the customer form): lists still empty
-        # have nothing to re-read.
-        if not field_name:
-            field_onchange = {
-                name: spec
-                for name, spec in field_onchange.items()
-                if "." not in name or not self._is_empty_x2many(values, name)
-            }
+        # Odoo 11 re-reads every name of the spec after each field it
+        # processes (the first onchange of a new record processes them all:
+        # 128 fields x 202 names, 2.5 s for the customer form). Names without
+        # an onchange method are only read there (the changed values are
+        # found by comparing ``values`` anyway), and the sub-fields of the
+        # x2many lists still empty of a new record have nothing to read: both
+        # are left out.
+        first = not field_name
+        field_onchange = {
+            name: spec
+            for name, spec in field_onchange.items()
+            if (spec if "." not in name else not first)
+            or ("." in name and not self._is_empty_x2many(values, name))
+        }
         return super(ResPartner, self).onchange(values, field_name, field_onchange)
 
     @api.model

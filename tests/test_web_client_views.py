@@ -4,10 +4,12 @@ Print/Action menus of affiliates, the analysis groups and their order, the
 chatter's tracking values and the wording of the follow-up activities."""
 
 import json
+from unittest.mock import patch
 
 from lxml import etree
 
 from odoo.exceptions import UserError
+from odoo.models import BaseModel
 
 from .common import CustomerCase
 
@@ -194,3 +196,38 @@ class TestWebClientViews(CustomerCase):
     def test_followup_urgency_label(self):
         field = self.env["res.partner"].fields_get(["followup_urgency"])
         self.assertEqual(field["followup_urgency"]["string"], "Follow-up Urgency")
+
+    # -------------------------------------------------------- new form ---
+    def _new_customer_onchange(self, onchange):
+        """(result, reads) of the first onchange of a new customer form as
+        ``onchange`` computes it; reads: the mapped() calls it made."""
+        Partner = (
+            self.env["res.partner"]
+            .sudo(self.customer_user)
+            .with_context(default_customer=True, default_is_company=True)
+        )
+        form = Partner.load_views([[False, "form"]], {})["fields_views"]["form"]
+        names = list(form["fields"])
+        values = dict(dict.fromkeys(names, False), **Partner.default_get(names))
+        spec = Partner._onchange_spec(form)
+        calls = []
+        mapped = BaseModel.mapped
+
+        def counting(records, func):
+            calls.append(func)
+            return mapped(records, func)
+
+        with patch.object(BaseModel, "mapped", counting):
+            result = onchange(Partner, values, "", spec)
+        return result, len(calls)
+
+    def test_new_customer_form_onchange_reads_less(self):
+        ours, reads = self._new_customer_onchange(
+            lambda model, *args: model.onchange(*args)
+        )
+        core, core_reads = self._new_customer_onchange(
+            lambda model, *args: BaseModel.onchange(model, *args)
+        )
+        self.assertEqual(ours, core)
+        self.assertIn("customer_status", ours["value"])
+        self.assertLess(reads * 4, core_reads, (reads, core_reads))
