@@ -463,3 +463,84 @@ def test_customer_form_french_header_1280(browser, rpc, screenshots):
         web.shot("customer_form_fr")
     finally:
         context.close()
+
+
+def test_screen_timings(web, rpc, screenshots):
+    """Seconds from the click to the screen ready (no request in flight) for
+    the screens that took over 2 s; written to screenshots/timings.json."""
+    import json
+    import time
+
+    page = web.page
+    timings = {}
+
+    def timed(label, start, ready):
+        began = time.monotonic()
+        start()
+        ready()
+        web.wait_idle()
+        timings[label] = round(time.monotonic() - began - 0.3, 2)  # minus the quiet
+
+    web.open_menu("customer_management.res_partner_customer_menu", "Customers")
+    timed(
+        "new customer form",
+        lambda: page.click(".o_list_button_add"),
+        lambda: expect(page.locator(".o_form_view.o_form_editable")).to_be_visible(),
+    )
+    page.click(".o_form_button_cancel")
+    customer = rpc(
+        "res.partner",
+        "search_read",
+        [("prospect_class", "!=", False), ("customer_status", "=", "active"),
+         ("parent_id", "=", False)],
+        fields=["display_name"],
+        limit=1,
+    )[0]
+    page.goto(
+        "%s/web#id=%d&view_type=form&model=res.partner&action=%d"
+        % (ODOO_URL, customer["id"],
+           rpc.ref("customer_management.res_partner_customer_action"))
+    )
+    web.wait_client()
+    web.wait_form()
+    timed(
+        "Log Follow-up",
+        lambda: page.locator(".o_statusbar_buttons button").filter(
+            has_text="Log Follow-up"
+        ).click(),
+        lambda: expect(page.locator(".modal.in .o_form_view")).to_be_visible(),
+    )
+    page.locator(".modal.in .modal-footer button").filter(has_text="Cancel").click()
+
+    partner, order = held_customer_with_quotation(rpc)
+    page.goto(
+        "%s/web#id=%d&view_type=form&model=sale.order" % (ODOO_URL, order["id"])
+    )
+    web.wait_client()
+    web.wait_form()
+    timed(
+        "refused Confirm",
+        lambda: page.locator(".o_statusbar_buttons button:visible").filter(
+            has_text=exact("Confirm Sale")
+        ).click(),
+        lambda: expect(web.dialog().locator(".o_dialog_warning")).to_be_visible(),
+    )
+    web.dialog().locator(".modal-footer button").first.click()
+
+    menu = '.o_sub_menu a[data-menu-xmlid="customer_management.%s"]'
+    web.open_app()
+    began = time.monotonic()
+    with page.expect_download(timeout=120000):
+        page.click(menu % "res_partner_pipeline_report_menu")
+    timings["Pipeline Report (PDF)"] = round(time.monotonic() - began, 2)
+    web.wait_idle()
+    web.open_app()
+    timed(
+        "Settings",
+        lambda: page.click(menu % "res_config_settings_menu"),
+        lambda: expect(page.locator(".o_form_view .settings")).to_be_visible(),
+    )
+    (screenshots / "timings.json").write_text(json.dumps(timings, indent=2))
+    print("screen timings (s):", timings)
+    for label, seconds in timings.items():
+        assert seconds < 15, (label, seconds)
