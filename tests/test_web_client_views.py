@@ -225,8 +225,6 @@ class TestWebClientViews(CustomerCase):
         ours, reads = self._new_customer_onchange(
             lambda model, *args: model.onchange(*args)
         )
-        core, core_reads = self._new_customer_onchange(
-            lambda model, *args: BaseModel.onchange(model, *args)
-        )
+        core, core_reads = self._new_customer_onchange(BaseModel.onchange)
         self.assertEqual(ours, core)
         self.assertLess(reads * 4, core_reads, (reads, core_reads))
