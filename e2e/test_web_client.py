@@ -418,6 +418,7 @@ def test_customer_form_french_header_1280(browser, rpc, screenshots):
             "login": "fr_credit",
             "password": "fr_credit",
             "lang": "fr_FR",
+            "customer": False,
             "groups_id": [(6, 0, groups)],
         },
     )
@@ -487,7 +488,6 @@ def test_screen_timings(web, rpc, screenshots):
         lambda: page.click(".o_list_button_add"),
         lambda: expect(page.locator(".o_form_view.o_form_editable")).to_be_visible(),
     )
-    page.click(".o_form_button_cancel")
     customer = rpc(
         "res.partner",
         "search_read",
@@ -497,7 +497,7 @@ def test_screen_timings(web, rpc, screenshots):
         limit=1,
     )[0]
     page.goto(
-        "%s/web#id=%d&view_type=form&model=res.partner&action=%d"
+        "%s/web?#id=%d&view_type=form&model=res.partner&action=%d"
         % (ODOO_URL, customer["id"],
            rpc.ref("customer_management.res_partner_customer_action"))
     )
@@ -514,7 +514,7 @@ def test_screen_timings(web, rpc, screenshots):
 
     partner, order = held_customer_with_quotation(rpc)
     page.goto(
-        "%s/web#id=%d&view_type=form&model=sale.order" % (ODOO_URL, order["id"])
+        "%s/web?o=1#id=%d&view_type=form&model=sale.order" % (ODOO_URL, order["id"])
     )
     web.wait_client()
     web.wait_form()
