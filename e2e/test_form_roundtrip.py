@@ -332,6 +332,7 @@ def test_credit_manager_round_trip(user_web, rpc):
     expect(limit_row).to_contain_text("7,777.00")
     expect(limit_row).to_contain_text("USD")
     expect(web.page.locator(".o_cm_early_discount")).to_contain_text("Percentage")
+    web.page.evaluate("document.activeElement && document.activeElement.blur()")
     web.shot("roundtrip_credit_tab")
 
     # What a Credit Manager may not change is read-only to them.
