@@ -483,6 +483,17 @@ def test_screen_timings(web, rpc, screenshots):
         timings[label] = round(time.monotonic() - began - 0.3, 2)  # minus the quiet
 
     web.open_menu("customer_management.res_partner_customer_menu", "Customers")
+    # The customers list fits 1400 px: no horizontal scroll, the class as
+    # its letter.
+    overflow = page.evaluate(
+        "() => { const c = document.querySelector('.o_content');"
+        " return c.scrollWidth - c.clientWidth; }"
+    )
+    assert overflow <= 0, overflow
+    classes = page.locator(
+        '.o_list_view tbody .o_field_widget[name="prospect_class"]'
+    ).all_inner_texts()
+    assert classes and all(len(c.strip()) <= 1 for c in classes), classes
     timed(
         "new customer form",
         lambda: page.click(".o_list_button_add"),

@@ -14,11 +14,11 @@ CUSTOMER_STATUS = [
     ("inactive", "Inactive"),
 ]
 PROSPECT_CLASS = [
-    ("a", "A (1 month)"),
-    ("b", "B (3 months)"),
-    ("c", "C (6 months)"),
-    ("d", "D (6+ months)"),
-    ("e", "E (no need)"),
+    ("a", "A - closes within 1 month"),
+    ("b", "B - closes within 3 months"),
+    ("c", "C - closes within 6 months"),
+    ("d", "D - potential, 6+ months away"),
+    ("e", "E - no need (dead)"),
 ]
 # The sales pipeline, in the order the forward/back buttons walk it.
 PIPELINE = ["prospect_c", "prospect_b", "prospect_a", "negotiation", "active"]

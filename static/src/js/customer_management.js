@@ -6,6 +6,7 @@ odoo.define('customer_management.web_client', function (require) {
  *   "Warning", not "Odoo Server Error": the crash manager takes the JSON-RPC
  *   error's generic message as the title of every server exception;
  * - zero shown as an empty value (cm_blank_zero) where 0 means "not set";
+ * - a selection as its key (cm_selection_key) in narrow list columns;
  * - the group of the records without a value has a name of its own where
  *   "Undefined" says nothing (customers without a class).
  */
@@ -46,6 +47,20 @@ var FieldBlankZero = basicFields.FieldFloat.extend({
 });
 fieldRegistry.add('cm_blank_zero', FieldBlankZero);
 
+// A selection shown as its key in capitals (a class letter), the label as
+// its tooltip: for narrow list columns.
+var FieldSelectionKey = basicFields.FieldSelection.extend({
+    _renderReadonly: function () {
+        var value = this.value;
+        var choice = _.find(this.field.selection, function (option) {
+            return option[0] === value;
+        });
+        this.$el.text(value ? String(value).toUpperCase() : '')
+            .attr('title', choice ? choice[1] : '');
+    },
+});
+fieldRegistry.add('cm_selection_key', FieldSelectionKey);
+
 // model.field: name of the group of the records where the field is empty
 var EMPTY_GROUP_NAMES = {
     'res.partner.prospect_class': _lt("No class"),
@@ -64,6 +79,7 @@ ListRenderer.include({
 
 return {
     FieldBlankZero: FieldBlankZero,
+    FieldSelectionKey: FieldSelectionKey,
     EMPTY_GROUP_NAMES: EMPTY_GROUP_NAMES,
 };
 });
