@@ -494,6 +494,15 @@ def test_screen_timings(web, rpc, screenshots):
         '.o_list_view tbody .o_field_widget[name="prospect_class"]'
     ).all_inner_texts()
     assert classes and all(len(c.strip()) <= 1 for c in classes), classes
+    # Grouped by class, the customers without one are "No class".
+    page.locator('.o_search_options button').filter(has_text="Group By").click()
+    page.locator(".o_search_options .o_group_by_menu a").filter(
+        has_text=exact("Class")
+    ).click()
+    expect(
+        page.locator(".o_list_view .o_group_name").filter(has_text="No class")
+    ).to_have_count(1)
+    web.wait_idle()
     timed(
         "new customer form",
         lambda: page.click(".o_list_button_add"),

@@ -15,6 +15,7 @@ var core = require('web.core');
 var CrashManager = require('web.CrashManager');
 var fieldRegistry = require('web.field_registry');
 var ListRenderer = require('web.ListRenderer');
+var relationalFields = require('web.relational_fields');
 
 var _lt = core._lt;
 
@@ -49,7 +50,7 @@ fieldRegistry.add('cm_blank_zero', FieldBlankZero);
 
 // A selection shown as its key in capitals (a class letter), the label as
 // its tooltip: for narrow list columns.
-var FieldSelectionKey = basicFields.FieldSelection.extend({
+var FieldSelectionKey = relationalFields.FieldSelection.extend({
     _renderReadonly: function () {
         var value = this.value;
         var choice = _.find(this.field.selection, function (option) {
