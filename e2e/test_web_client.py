@@ -495,7 +495,8 @@ def test_screen_timings(web, rpc, screenshots):
     ).all_inner_texts()
     assert classes and all(len(c.strip()) <= 1 for c in classes), classes
     # Grouped by class, the customers without one are "No class".
-    page.locator('.o_search_options button').filter(has_text="Group By").click()
+    page.click(".o_searchview_more")  # the filter / group-by menus
+    page.locator(".o_search_options button").filter(has_text="Group By").click()
     page.locator(".o_search_options .o_group_by_menu a").filter(
         has_text=exact("Class")
     ).click()
