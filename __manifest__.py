@@ -18,6 +18,7 @@
     "data": [
         "security/customer_management_security.xml",
         "security/ir.model.access.csv",
+        "views/assets.xml",
         "data/ir_sequence_data.xml",
         "data/customer_type_data.xml",
         "data/mail_activity_data.xml",
@@ -62,6 +63,7 @@
         "views/customer_management_menus.xml",
     ],
     "demo": [
+        "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/customer_pricing_agreement_demo.xml",
         "demo/sale_order_demo.xml",

@@ -29,3 +29,5 @@ from . import ir_actions_report
 from . import number_checks
 from . import res_partner_rights
 from . import payment_transaction
+from . import mail_tracking_value
+from . import res_partner_web

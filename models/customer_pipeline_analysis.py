@@ -10,9 +10,21 @@ date, as sale.report does):
 - actual_year: untaxed amount of the orders confirmed this year.
 """
 
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 
 from .res_partner import CUSTOMER_STATUS, PROSPECT_CLASS
+
+# A customer without a class is grouped under its own value: the pivot and
+# the graph name it like the PDF report and the lists do.
+NO_CLASS = "none"
+SELECTIONS = ["customer_status", "prospect_class"]
+# Group order of the pivot and graph: the pipeline's, then A to E, no class.
+ORDER = {
+    "customer_status": {key: i for i, (key, _label) in enumerate(CUSTOMER_STATUS)},
+    "prospect_class": {
+        key: i for i, (key, _label) in enumerate(PROSPECT_CLASS + [(NO_CLASS, "")])
+    },
+}
 
 
 class CustomerPipelineAnalysis(models.Model):
@@ -24,7 +36,9 @@ class CustomerPipelineAnalysis(models.Model):
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     customer_status = fields.Selection(CUSTOMER_STATUS, readonly=True)
-    prospect_class = fields.Selection(PROSPECT_CLASS, string="Class", readonly=True)
+    prospect_class = fields.Selection(
+        PROSPECT_CLASS + [(NO_CLASS, "No class")], string="Class", readonly=True
+    )
     customer_type_id = fields.Many2one("customer.type", readonly=True)
     service_area_id = fields.Many2one("customer.service.area", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
@@ -33,7 +47,10 @@ class CustomerPipelineAnalysis(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     next_followup_date = fields.Date("Next Follow-up", readonly=True)
     expected_close_date = fields.Date(readonly=True)
-    customer_count = fields.Integer("# Customers", readonly=True)
+    # The web client's own "Count" is the measure: this one is for RPC.
+    customer_count = fields.Integer(
+        "# Customers", readonly=True, groups="base.group_no_one"
+    )
     expected_revenue = fields.Float(
         readonly=True,
         help="Forecast amount x probability of the customer's forecasts whose "
@@ -79,7 +96,8 @@ class CustomerPipelineAnalysis(models.Model):
                  GROUP BY c.commercial_partner_id
             )
             SELECT p.id AS id, p.id AS partner_id, p.customer_status,
-                   p.prospect_class, p.customer_type_id, p.service_area_id,
+                   COALESCE(p.prospect_class, '%s') AS prospect_class,
+                   p.customer_type_id, p.service_area_id,
                    p.user_id, p.team_id, p.country_id, p.company_id,
                    p.next_followup_date, p.expected_close_date,
                    1 AS customer_count,
@@ -91,8 +109,64 @@ class CustomerPipelineAnalysis(models.Model):
               LEFT JOIN actual ON actual.partner_id = p.id
              WHERE p.customer AND p.active AND p.commercial_partner_id = p.id
         """ % (
-            self.env["res.currency"]._select_companies_rates()
+            self.env["res.currency"]._select_companies_rates(),
+            NO_CLASS,
         )
+
+    @api.model
+    def read_group(  # pylint: disable=too-many-arguments,redefined-outer-name
+        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
+    ):
+        groups = super(CustomerPipelineAnalysis, self).read_group(
+            domain,
+            fields,
+            groupby,
+            offset=offset,
+            limit=limit,
+            orderby=orderby,
+            lazy=lazy,
+        )
+        if isinstance(groupby, str):
+            groupby = [groupby]
+        names = [name.split(":")[0] for name in groupby or []]
+        if not lazy and not orderby and names == SELECTIONS:
+            groups = self._fill_status_class_grid(groups, domain, fields)
+        if not orderby and names and all(n in ORDER for n in names):
+            groups.sort(key=lambda g: self._selection_key(g, names))
+        return groups
+
+    @api.model
+    def _selection_key(self, group, names):
+        """Pipeline order (statuses), then A to E and no class last."""
+        return tuple(ORDER[name].get(group[name], 99) for name in names)
+
+    @api.model
+    def _fill_status_class_grid(self, groups, domain, field_names):
+        """Status x class groups of the graph: every class found under some
+        status gets a (zero) group under every status, so that the legend
+        lists the classes in their order whatever the first status holds."""
+        statuses = {g["customer_status"] for g in groups}
+        classes = {g["prospect_class"] for g in groups}
+        found = {(g["customer_status"], g["prospect_class"]) for g in groups}
+        names = [name.split(":")[0] for name in field_names]
+        measures = [n for n in names if n in self._fields and n not in SELECTIONS]
+        for status in statuses:
+            for klass in classes - {k for s, k in found if s == status}:
+                group = dict.fromkeys(measures, 0)
+                group.update(
+                    {
+                        "customer_status": status,
+                        "prospect_class": klass,
+                        "__count": 0,
+                        "__domain": list(domain or [])
+                        + [
+                            ("customer_status", "=", status),
+                            ("prospect_class", "=", klass),
+                        ],
+                    }
+                )
+                groups.append(group)
+        return groups
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

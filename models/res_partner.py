@@ -425,6 +425,7 @@ class ResPartner(models.Model):
             ("normal", "Normal"),
             ("slow", "Slow"),
         ],
+        string="Follow-up Urgency",
         compute="_compute_next_followup",
         store=True,
         index=True,

@@ -231,10 +231,16 @@ class ResPartner(models.Model):
             "cadence": self._get_followup_cadence(),
             "never": _("never"),
             "summary": _("Class %(letter)s follow-up (every %(days)s days)"),
+            "summary_daily": _("Class %(letter)s follow-up (every day)"),
             "note": _(
                 "%(class)s: followed up every %(days)s days. Last follow-up: "
-                "%(last)s; due %(due)s. Use 'Log follow-up' on the customer to record "
+                "%(last)s; due %(due)s. Use 'Log Follow-up' on the customer to record "
                 "it and re-classify."
+            ),
+            "note_daily": _(
+                "%(class)s: followed up every day. Last follow-up: %(last)s; due "
+                "%(due)s. Use 'Log Follow-up' on the customer to record it and "
+                "re-classify."
             ),
         }
 
@@ -251,11 +257,12 @@ class ResPartner(models.Model):
             "last": last_date or texts["never"],
             "due": next_date,
         }
-        note = html_escape(texts["note"] % values)
+        daily = "_daily" if values["days"] == 1 else ""
+        note = html_escape(texts["note" + daily] % values)
         return (
             partner_id,
             user_id,
-            texts["summary"] % values,
+            texts["summary" + daily] % values,
             "<p>%s</p>" % note,
             next_date,
         )

@@ -14,7 +14,7 @@ import threading
 from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
-from odoo.tools import html_escape
+from odoo.tools import formatLang, html_escape
 
 # Up to this many partners the credit rule reads through the ORM cache (a
 # confirmation); beyond, in plain SQL (the hold review's batches).
@@ -427,15 +427,23 @@ class ResPartner(models.Model):
             (tuple(self.ids),),
         )
         limits = dict(self.env.cr.fetchall())
-        line = _("Credit limit %(limit).2f, credit used %(used).2f.")
+        line = _("Credit limit %(limit)s, credit used %(used)s.")
         user = html_escape(user)
+        currency = self.env.user.company_id.currency_id
+
+        def money(amount):
+            return formatLang(self.env, amount, currency_obj=currency)
+
         self._bulk_post_notes(
             [
                 (
                     partner_id,
                     title % {"user": user, "reason": html_escape(reasons[partner_id])}
                     + line
-                    % {"limit": limits[partner_id], "used": used.get(partner_id, 0.0)},
+                    % {
+                        "limit": money(limits[partner_id]),
+                        "used": money(used.get(partner_id, 0.0)),
+                    },
                 )
                 for partner_id in self.ids
             ]

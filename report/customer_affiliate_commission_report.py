@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import float_round
 
 from ..models.customer_affiliate_commission import previous_month
@@ -39,6 +40,7 @@ class ReportAffiliateCommission(models.AbstractModel):
         date_from, date_to = self._get_period(data)
         company = self.env.user.company_id
         affiliates = self.env["res.partner"].browse(docids or [])
+        self._check_affiliates(affiliates)
         return {
             "doc_ids": affiliates.ids,
             "doc_model": "res.partner",
@@ -49,6 +51,19 @@ class ReportAffiliateCommission(models.AbstractModel):
             "currency": company.currency_id,
             "statements": self._get_statements(affiliates, date_from, date_to, company),
         }
+
+    @api.model
+    def _check_affiliates(self, partners):
+        """A statement for a partner who is no affiliate would say 0 %."""
+        others = partners.filtered(lambda partner: not partner.is_affiliate)
+        if others:
+            raise UserError(
+                _(
+                    "%s is not a sales affiliate: there is no commission statement "
+                    "to print. Mark the partner as a sales affiliate first."
+                )
+                % ", ".join(others.mapped("display_name"))
+            )
 
     @api.model
     def _get_period(self, data):

@@ -58,7 +58,7 @@ class TestFollowupCadence(CustomerCase):
         activities = self._activities(due_a | due_b | not_due | no_class | archived)
         self.assertEqual(set(activities.mapped("res_id")), {due_a.id, due_b.id})
         activity = activities.filtered(lambda a: a.res_id == due_a.id)
-        self.assertEqual(activity.summary, "Class A follow-up (every 1 days)")
+        self.assertEqual(activity.summary, "Class A follow-up (every day)")
         self.assertIn("Last follow-up: 2026-11-20", activity.note)
         self.assertEqual(activity.date_deadline, "2026-11-21")
         self.assertEqual(activity.user_id, self.customer_user)

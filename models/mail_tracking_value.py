@@ -1,0 +1,16 @@
+from odoo import _, api, models
+
+
+class MailTrackingValue(models.Model):
+    _inherit = "mail.tracking.value"
+
+    @api.multi
+    def get_display_value(self, type):  # pylint: disable=redefined-builtin
+        """Yes/No for a tracked boolean: the chatter of Odoo 11 shows the raw
+        JSON value ("Sales Affiliate: true")."""
+        values = super(MailTrackingValue, self).get_display_value(type)
+        yes, no = _("Yes"), _("No")
+        return [
+            (yes if value else no) if record.field_type == "boolean" else value
+            for record, value in zip(self, values)
+        ]
