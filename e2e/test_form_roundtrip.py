@@ -446,15 +446,6 @@ def test_salesperson_credit_limit_refused(rpc):
     assert _refused(sales, partner_id, {"credit_limit": 5000.0}) == []
 
 
-# Until the server enforces the field-rights table (issue 14's branch), these
-# writes go through: expected failures, run them with --runxfail once merged.
-NEEDS_FIELD_RIGHTS = pytest.mark.xfail(
-    reason="needs the server-side field rights of res.partner (issue 14a)",
-    strict=False,
-)
-
-
-@NEEDS_FIELD_RIGHTS
 def test_salesperson_server_refusal(rpc):
     partner_id = new_customer(rpc, "Refusal Sales Ltd")
     affiliate = first_name(rpc, "res.partner", [("is_affiliate", "=", True)])
@@ -476,7 +467,6 @@ def test_salesperson_server_refusal(rpc):
     assert accepted == [], "a salesperson changed %s" % accepted
 
 
-@NEEDS_FIELD_RIGHTS
 def test_credit_manager_server_refusal(rpc):
     partner_id = new_customer(rpc, "Refusal Credit Ltd")
     affiliate = first_name(rpc, "res.partner", [("is_affiliate", "=", True)])
