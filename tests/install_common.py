@@ -77,7 +77,7 @@ class OwnDatabaseCase(unittest.TestCase):
         self.assertNotIn("CRITICAL", output, output[-3000:])
         return output
 
-    def shell(self, script, config=None):
+    def shell(self, script, python=sys.executable, config=None):
         """Run ``script`` in `odoo shell` on this database (``env`` is the
         superuser's; the script commits what it wants kept); its output."""
         code, output = run_odoo(
@@ -90,6 +90,7 @@ class OwnDatabaseCase(unittest.TestCase):
                 "--no-http",
                 "--log-level=warn",
             ],
+            python=python,
             stdin=script,
         )
         self.assertEqual(code, 0, output[-3000:])

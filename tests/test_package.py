@@ -19,7 +19,7 @@ import sys
 import tempfile
 import zipfile
 
-from .install_common import MODULE, ROOT, OwnDatabaseCase
+from .install_common import CORE_DEPENDS, MODULE, ROOT, OwnDatabaseCase
 from .test_upgrade import write_config
 
 ADDON_PREFIX = "odoo/addons/%s/" % MODULE
@@ -31,6 +31,34 @@ import sys, odoo
 odoo.tools.config.parse_config(["-c", sys.argv[1]])
 from odoo.modules.module import get_module_path
 print("PATH", get_module_path("customer_management"))
+"""
+
+# Apps › Update Apps List, then Install on "Customer Management".
+INSTALL_SCRIPT = """
+Module = env["ir.module.module"]
+Module.update_list()
+module = Module.search([("name", "=", "customer_management")])
+print("LISTED", module.state, module.installed_version)
+module.button_immediate_install()
+"""
+
+# First-time set-up: the administrator's groups, the early payment discount
+# account (Settings), the scheduled actions active and due.
+SETUP_SCRIPT = """
+admin = env.ref("base.user_root")
+print("GROUPS", all(admin.has_group("customer_management.%s" % group) for group in (
+    "group_customer_user", "group_credit_manager", "group_customer_manager")))
+account = env["account.account"].search(
+    [("user_type_id", "=", env.ref("account.data_account_type_expenses").id)],
+    limit=1)
+env["res.config.settings"].create({"cm_early_discount_account_id": account.id}).execute()
+env.cr.commit()
+print("DISCOUNT", env["account.payment"]._get_early_discount_account() == account)
+crons = env["ir.model.data"].search(
+    [("module", "=", "customer_management"), ("model", "=", "ir.cron")])
+crons = env["ir.cron"].browse(crons.mapped("res_id"))
+print("CRONS", bool(crons) and all(c.active and c.nextcall > odoo.fields.Datetime.now()
+                                   for c in crons))
 """
 
 
@@ -138,8 +166,23 @@ class TestPackage(OwnDatabaseCase):
             found.stdout,
         )
 
-        self.odoo("-i", MODULE, python=python, config=config)
+        # The README's install guide: an existing database (sales, invoicing,
+        # a chart of accounts), Update Apps List, Install, first-time set-up.
+        self.odoo("-i", CORE_DEPENDS + ",l10n_generic_coa", python=python, config=config)
+        output = self.shell(INSTALL_SCRIPT, python=python, config=config)
+        self.assertIn("LISTED uninstalled %s" % manifest["version"], output)
         self.assertEqual(self.module_state(), ("installed", manifest["version"]))
+        output = self.shell(SETUP_SCRIPT, python=python, config=config)
+        self.assertIn("GROUPS True", output)
+        self.assertIn("DISCOUNT True", output)
+        self.assertIn("CRONS True", output)
+        # The customers that existed are numbered, and so named.
+        self.assertTrue(
+            self.query(
+                "SELECT count(*) FROM res_partner WHERE customer_number IS NOT NULL "
+                "AND display_name LIKE '%%[' || customer_number || ']%%'"
+            )[0][0]
+        )
         self.assertEqual(self.query("SELECT count(*) FROM customer_type")[0][0], 5)
         # The wheel's data files were loaded: all the crons are there.
         with open(os.path.join(ROOT, "data", "ir_cron_data.xml"), encoding="utf-8") as xml:

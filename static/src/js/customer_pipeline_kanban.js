@@ -11,7 +11,7 @@ KanbanColumn.include({
         var renderer = this.getParent();
         var viewClass = (renderer && renderer.arch && renderer.arch.attrs['class']) || '';
         if (!this.folded && /(^|\s)o_customer_pipeline(\s|$)/.test(viewClass)) {
-            this.$header.find('.o_column_title').append($('<span/>', {
+            this.$header.find('.o_column_title').after($('<span/>', {
                 'class': 'o_customer_pipeline_count',
                 text: ' (' + this.data.count + ')',
             }));
