@@ -68,19 +68,24 @@ def test_pipeline_cards_headers_and_hold_ribbon(web, rpc):
     expect(active.locator(".o_kanban_record").first).to_be_visible()
     expect(active.locator(".o_customer_hold_ribbon")).to_have_count(0)
 
-    # A card with a next follow-up shows it, coloured by its urgency.
+    # An urgent follow-up: the date in red on the card, the red part of its
+    # column's progress bar.
     due = rpc(
         "res.partner",
         "search_read",
-        CUSTOMERS + [("next_followup_date", "!=", False)],
-        ["name", "customer_status", "followup_urgency"],
+        CUSTOMERS + [("followup_urgency", "=", "urgent")],
+        ["name", "customer_status", "next_followup_date"],
         limit=1,
     )[0]
-    card = web.kanban_card(web.kanban_column(labels[due["customer_status"]]), due["name"])
-    colour = {"urgent": "text-danger", "expedited": "text-warning", "normal": "text-success"}
-    expect(card.locator(".o_customer_followup_date")).to_have_class(
-        re.compile(r"\b%s\b" % colour.get(due["followup_urgency"], "text-muted"))
-    )
+    column = web.kanban_column(labels[due["customer_status"]])
+    date = web.kanban_card(column, due["name"]).locator(".o_customer_followup_date")
+    expect(date).to_have_class(re.compile(r"\btext-danger\b"))
+    expect(date).to_be_visible()
+    expect(column.locator(".progress-bar.bg-danger-full.o_bar_has_records")).to_have_count(1)
+
+    # Every column in the picture for the README.
+    page.set_viewport_size({"width": 2100, "height": 1000})
+    web.wait_idle()
     page.mouse.move(0, 0)
     web.shot("pipeline_kanban")
 

@@ -172,3 +172,18 @@ class ResPartner(models.Model):
             if not any(key is False for key, _label in field["selection"]):
                 field["selection"] = [(False, _("No class"))] + list(field["selection"])
         return result
+
+    @api.model
+    def read_progress_bar(self, domain, group_by, progress_bar):
+        """The kanban's progress bars grouped by a selection field: Odoo 11's
+        web client looks each column's counts up by the column's title (the
+        label) while this method keys them by value, so every bar stayed
+        empty; keyed by label here, as the kanban titles its columns."""
+        data = super(ResPartner, self).read_progress_bar(domain, group_by, progress_bar)
+        name = group_by.partition(":")[0]
+        if self._fields[name].type != "selection":
+            return data
+        labels = dict(self.fields_get([name], ["selection"])[name]["selection"])
+        if name == "prospect_class":
+            labels[False] = _("No class")
+        return {labels.get(key, key): counts for key, counts in data.items()}

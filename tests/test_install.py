@@ -34,6 +34,17 @@ COUNTED_TABLES = (
     "report_paperformat",
 )
 
+# Customers that exist before the module is installed (a company and its
+# contact, an individual).
+EXISTING_CUSTOMERS_SCRIPT = """
+company = env["res.partner"].create(
+    {"name": "Existing Customer Co", "customer": True, "is_company": True}
+)
+env["res.partner"].create({"name": "Its Contact", "parent_id": company.id})
+env["res.partner"].create({"name": "Existing Individual", "customer": True})
+env.cr.commit()
+"""
+
 # A customer created while the module is installed; a setting saved.
 MODULE_DATA_SCRIPT = """
 partner = env["res.partner"].create(
@@ -97,6 +108,7 @@ class TestInstallUninstall(OwnDatabaseCase):
 
     def test_install_upgrade_uninstall_reinstall(self):
         self.odoo("-i", CORE_DEPENDS)
+        self.shell(EXISTING_CUSTOMERS_SCRIPT)
         before = self._core_state()
 
         self.odoo("-i", MODULE)
@@ -107,7 +119,7 @@ class TestInstallUninstall(OwnDatabaseCase):
             "SELECT count(*) FROM res_partner WHERE customer_number IS NOT NULL "
             "AND display_name LIKE '%%[' || customer_number || ']%%'"
         )[0][0]
-        self.assertTrue(numbered)
+        self.assertEqual(numbered, 2)
         output = self.shell(MODULE_DATA_SCRIPT)
         probe = next(line for line in output.splitlines() if line.startswith("PROBE"))
         _tag, probe_id, number, display_name = probe.split(" ", 3)

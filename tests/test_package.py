@@ -33,8 +33,11 @@ from odoo.modules.module import get_module_path
 print("PATH", get_module_path("customer_management"))
 """
 
-# Apps › Update Apps List, then Install on "Customer Management".
+# An existing customer; Apps › Update Apps List, Install "Customer Management".
 INSTALL_SCRIPT = """
+env["res.partner"].create(
+    {"name": "Existing Customer Co", "customer": True, "is_company": True})
+env.cr.commit()
 Module = env["ir.module.module"]
 Module.update_list()
 module = Module.search([("name", "=", "customer_management")])

@@ -183,3 +183,25 @@ class TestPipelineKanbanView(SalesCase):
         )
         # The field itself is untouched.
         self.assertEqual(self.Partner._fields["prospect_class"].selection[0][0], "a")
+
+    def test_progress_bars_keyed_as_the_columns_are_titled(self):
+        urgent = self._create_customer("Urgent Co", prospect_class="a")
+        self._create_customer("Unclassified Co")
+        partners = self.Partner.search([("name", "in", ["Urgent Co", "Unclassified Co"])])
+        self.assertEqual(urgent.followup_urgency, "urgent")
+        bar = {"field": "followup_urgency", "colors": {"urgent": "danger", "normal": "success"}}
+        domain = [("id", "in", partners.ids)]
+        Partner = self.Partner.sudo(self.customer_user)
+        by_status = Partner.read_progress_bar(domain, "customer_status", bar)
+        self.assertEqual(by_status, {"C-level prospect": {"urgent": 1, "normal": 0}})
+        by_class = Partner.read_progress_bar(domain, "prospect_class", bar)
+        self.assertEqual(
+            by_class,
+            {
+                "A - closes within 1 month": {"urgent": 1, "normal": 0},
+                "No class": {"urgent": 0, "normal": 0},
+            },
+        )
+        # Other group-bys are left as core gives them.
+        by_user = Partner.read_progress_bar(domain, "user_id", bar)
+        self.assertEqual(list(by_user), [False])
