@@ -41,14 +41,6 @@ def post_init_hook(cr, registry):
     partners._compute_display_name()
 
 
-# Indexes that the module's models create in core tables (their init()).
-CORE_TABLE_INDEXES = (
-    "account_invoice_cm_commercial_partner_state_index",
-    "account_move_line_cm_open_partner_index",
-    "sale_order_line_cm_to_invoice_index",
-)
-
-
 def uninstall_hook(cr, registry):
     """Leave core as it was: what Odoo does not remove with the module's
     records and columns. The stored display names lose the customer number
@@ -62,6 +54,29 @@ def uninstall_hook(cr, registry):
            AND display_name LIKE '%[' || customer_number || ']%'
         """
     )
-    for index in CORE_TABLE_INDEXES:
-        cr.execute('DROP INDEX IF EXISTS "%s"' % index)
-    cr.execute("DELETE FROM ir_config_parameter WHERE key LIKE 'customer\\_management.%'")
+    # The fields that the module's models inherit from mixins (mail.thread,
+    # mail.activity.mixin) are named by the mixin's module: Odoo removes the
+    # fields with the models but would leave those names behind.
+    own_models = tuple(
+        name
+        for name, model in registry.items()
+        if model._original_module == "customer_management"
+    )
+    if own_models:
+        cr.execute(
+            """
+            DELETE FROM ir_model_data d
+             USING ir_model_fields f
+             WHERE d.model = 'ir.model.fields' AND d.res_id = f.id
+               AND d.module <> 'customer_management' AND f.model IN %s
+            """,
+            (own_models,),
+        )
+    # the indexes the models' init() create in core tables
+    cr.execute(
+        "DROP INDEX IF EXISTS account_invoice_cm_commercial_partner_state_index, "
+        "account_move_line_cm_open_partner_index, sale_order_line_cm_to_invoice_index"
+    )
+    cr.execute(
+        "DELETE FROM ir_config_parameter WHERE key LIKE 'customer\\_management.%'"
+    )

@@ -40,7 +40,9 @@ def test_pipeline_cards_headers_and_hold_ribbon(web, rpc):
             assert re.search(r"\d", counter), counter
 
     # A held customer: red ribbon with what it owes; no placeholder image.
-    held_ids = rpc("res.partner", "search", CUSTOMERS + [("customer_status", "=", "hold")])
+    held_ids = rpc(
+        "res.partner", "search", CUSTOMERS + [("customer_status", "=", "hold")]
+    )
     assert held_ids, "the demo data holds customers"
     held = rpc(
         "res.partner",
@@ -81,7 +83,8 @@ def test_pipeline_cards_headers_and_hold_ribbon(web, rpc):
     date = web.kanban_card(column, due["name"]).locator(".o_customer_followup_date")
     expect(date).to_have_class(re.compile(r"\btext-danger\b"))
     expect(date).to_be_visible()
-    expect(column.locator(".progress-bar.bg-danger-full.o_bar_has_records")).to_have_count(1)
+    red = column.locator(".progress-bar.bg-danger-full.o_bar_has_records")
+    expect(red).to_have_count(1)
 
     # Every column in the picture for the README.
     page.set_viewport_size({"width": 2100, "height": 1000})
@@ -96,9 +99,8 @@ def test_pipeline_by_class_names_the_unclassified_column(web, rpc):
     rpc("res.partner", "create", {"name": name, "customer": True, "is_company": True})
     web.open_menu(CLASS_MENU, "Pipeline by class")
     web.wait_kanban()
-    titles = [
-        squash(t) for t in page.locator(".o_kanban_group .o_column_title").all_inner_texts()
-    ]
+    titles = page.locator(".o_kanban_group .o_column_title").all_inner_texts()
+    titles = [squash(title) for title in titles]
     assert "false" not in [t.lower() for t in titles], titles
     no_class = web.kanban_column("No class")
     expect(web.kanban_card(no_class, name)).to_have_count(1)

@@ -11,7 +11,6 @@ from .install_common import CORE_DEPENDS, MODULE, OwnDatabaseCase
 COUNTED_TABLES = (
     "ir_model",
     "ir_model_fields",
-    "ir_model_data",
     "ir_model_constraint",
     "ir_model_relation",
     "ir_model_access",
@@ -73,6 +72,9 @@ class TestInstallUninstall(OwnDatabaseCase):
             table: self.query("SELECT count(*) FROM %s" % table)[0][0]
             for table in COUNTED_TABLES
         }
+        state["ir_model_data"] = self.query(
+            "SELECT module, model, name FROM ir_model_data ORDER BY 1, 2, 3"
+        )
         state["tables"] = self.query(
             "SELECT table_name, table_type FROM information_schema.tables "
             "WHERE table_schema = 'public' ORDER BY 1"
@@ -98,7 +100,9 @@ class TestInstallUninstall(OwnDatabaseCase):
             row for row in after["display_names"] if row[0] != probe_id
         ]
         for key in before:
-            self.assertEqual(after[key], before[key], "%s differs after uninstall" % key)
+            self.assertEqual(
+                after[key], before[key], "%s differ after uninstall" % key
+            )
         self.assertFalse(
             self.query(
                 "SELECT module, model, name FROM ir_model_data WHERE module = %s",

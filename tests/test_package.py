@@ -54,7 +54,9 @@ print("GROUPS", all(admin.has_group("customer_management.%s" % group) for group 
 account = env["account.account"].search(
     [("user_type_id", "=", env.ref("account.data_account_type_expenses").id)],
     limit=1)
-env["res.config.settings"].create({"cm_early_discount_account_id": account.id}).execute()
+settings = env["res.config.settings"].create(
+    {"cm_early_discount_account_id": account.id})
+settings.execute()
 env.cr.commit()
 print("DISCOUNT", env["account.payment"]._get_early_discount_account() == account)
 crons = env["ir.model.data"].search(
@@ -106,7 +108,9 @@ class TestPackage(OwnDatabaseCase):
         self.assertEqual(metadata.get_all("Requires-Dist"), ["odoo (<11.1dev,>=11.0a)"])
         addon = {n[len(ADDON_PREFIX) :] for n in names if n.startswith(ADDON_PREFIX)}
         outside = [
-            n for n in names if not n.startswith(ADDON_PREFIX) and ".dist-info/" not in n
+            n
+            for n in names
+            if not n.startswith(ADDON_PREFIX) and ".dist-info/" not in n
         ]
         self.assertEqual(outside, [])
         for path in manifest["data"] + manifest["demo"] + ["__init__.py", "hooks.py"]:
@@ -171,7 +175,8 @@ class TestPackage(OwnDatabaseCase):
 
         # The README's install guide: an existing database (sales, invoicing,
         # a chart of accounts), Update Apps List, Install, first-time set-up.
-        self.odoo("-i", CORE_DEPENDS + ",l10n_generic_coa", python=python, config=config)
+        existing = CORE_DEPENDS + ",l10n_generic_coa"
+        self.odoo("-i", existing, python=python, config=config)
         output = self.shell(INSTALL_SCRIPT, python=python, config=config)
         self.assertIn("LISTED uninstalled %s" % manifest["version"], output)
         self.assertEqual(self.module_state(), ("installed", manifest["version"]))
@@ -188,7 +193,8 @@ class TestPackage(OwnDatabaseCase):
         )
         self.assertEqual(self.query("SELECT count(*) FROM customer_type")[0][0], 5)
         # The wheel's data files were loaded: all the crons are there.
-        with open(os.path.join(ROOT, "data", "ir_cron_data.xml"), encoding="utf-8") as xml:
+        cron_data = os.path.join(ROOT, "data", "ir_cron_data.xml")
+        with open(cron_data, encoding="utf-8") as xml:
             crons = xml.read().count('model="ir.cron"')
         self.assertEqual(
             self.query(

@@ -187,14 +187,19 @@ class TestPipelineKanbanView(SalesCase):
     def test_progress_bars_keyed_as_the_columns_are_titled(self):
         urgent = self._create_customer("Urgent Co", prospect_class="a")
         self._create_customer("Unclassified Co")
-        partners = self.Partner.search([("name", "in", ["Urgent Co", "Unclassified Co"])])
+        partners = self.Partner.search(
+            [("name", "in", ["Urgent Co", "Unclassified Co"])]
+        )
         self.assertEqual(urgent.followup_urgency, "urgent")
-        bar = {"field": "followup_urgency", "colors": {"urgent": "danger", "normal": "success"}}
+        progress = {
+            "field": "followup_urgency",
+            "colors": {"urgent": "danger", "normal": "success"},
+        }
         domain = [("id", "in", partners.ids)]
         Partner = self.Partner.sudo(self.customer_user)
-        by_status = Partner.read_progress_bar(domain, "customer_status", bar)
+        by_status = Partner.read_progress_bar(domain, "customer_status", progress)
         self.assertEqual(by_status, {"C-level prospect": {"urgent": 1, "normal": 0}})
-        by_class = Partner.read_progress_bar(domain, "prospect_class", bar)
+        by_class = Partner.read_progress_bar(domain, "prospect_class", progress)
         self.assertEqual(
             by_class,
             {
@@ -203,5 +208,5 @@ class TestPipelineKanbanView(SalesCase):
             },
         )
         # Other group-bys are left as core gives them.
-        by_user = Partner.read_progress_bar(domain, "user_id", bar)
+        by_user = Partner.read_progress_bar(domain, "user_id", progress)
         self.assertEqual(list(by_user), [False])

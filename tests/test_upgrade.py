@@ -156,7 +156,8 @@ class TestUpgrade(OwnDatabaseCase):
             check=True,
         )
         subprocess.run(["tar", "-x", "-C", addon_dir], input=archive.stdout, check=True)
-        return write_config(os.path.join(tmp, "odoo.conf"), [os.path.dirname(addon_dir)])
+        addons = os.path.dirname(addon_dir)
+        return write_config(os.path.join(tmp, "odoo.conf"), [addons])
 
     def test_upgrade_from_last_release(self):
         version, commit = last_release()
