@@ -86,11 +86,15 @@ for p in env["res.partner"].search([("name", "like", "Upgrade Probe %")]):
 print("SNAPSHOT " + json.dumps(rows, sort_keys=True))
 """
 
-NEW_CUSTOMER_SCRIPT = """
+# After the upgrade: the next customer number, and a field the release did
+# not have, filled for the existing customers by the upgrade.
+AFTER_UPGRADE_SCRIPT = """
 partner = env["res.partner"].create(
     {"name": "After Upgrade", "customer": True, "is_company": True})
 print("NUMBER", partner.customer_number)
 env.cr.rollback()
+forecasted = env["res.partner"].search([("name", "=", "Upgrade Probe 2")])
+print("REVENUE", forecasted.expected_revenue)
 """
 
 
@@ -182,5 +186,7 @@ class TestUpgrade(OwnDatabaseCase):
         after = json.loads(parse_line(self.shell(SNAPSHOT_SCRIPT), "SNAPSHOT"))
         self.assertEqual(after, before)
         # The number sequence goes on after the numbers already given.
-        number = parse_line(self.shell(NEW_CUSTOMER_SCRIPT), "NUMBER")
+        output = self.shell(AFTER_UPGRADE_SCRIPT)
+        number = parse_line(output, "NUMBER")
         self.assertGreater(number, max(row["number"] for row in after.values()))
+        self.assertEqual(float(parse_line(output, "REVENUE")), 3000.0)
