@@ -50,6 +50,12 @@ partner = env["res.partner"].create(
     {"name": "Uninstall Probe", "customer": True, "is_company": True}
 )
 env["ir.config_parameter"].set_param("customer_management.hold_grace_days", "9")
+# A credit limit kept per company, as a company-dependent field keeps it.
+env["ir.property"].create({
+    "name": "credit_limit", "type": "float", "value_float": 1234.5,
+    "fields_id": env.ref("base.field_res_partner_credit_limit").id,
+    "res_id": "res.partner,%s" % partner.id, "company_id": partner.company_id.id,
+})
 env.cr.commit()
 print("PROBE", partner.id, partner.customer_number, partner.display_name)
 """
@@ -135,12 +141,14 @@ class TestInstallUninstall(OwnDatabaseCase):
         self.shell(UNINSTALL_SCRIPT)
         self.assertEqual(self.module_state()[0], "uninstalled")
         self._assert_core_as_before(before, int(probe_id))
-        # The probe customer stays, named as core names it.
+        # The probe customer stays, named as core names it, with its credit
+        # limit in core's column.
         self.assertEqual(
             self.query(
-                "SELECT display_name FROM res_partner WHERE id = %s", (int(probe_id),)
+                "SELECT display_name, credit_limit FROM res_partner WHERE id = %s",
+                (int(probe_id),),
             ),
-            [("Uninstall Probe",)],
+            [("Uninstall Probe", 1234.5)],
         )
 
         # Reinstalled: numbered again (new numbers), no error.
