@@ -81,7 +81,7 @@ ensure_e2e_venv() {
 # ----------------------------------------------------------- databases ----
 template_hash() {
     # Folders Odoo never loads into a database do not make the template stale.
-    printf '%s %s\n' "$(addon_content_hash "$ROOT" tests e2e bench tools doc)" \
+    printf '%s %s\n' "$(addon_content_hash "$ROOT" tests e2e bench tools doc setup)" \
         "$(sha1sum "$ROOT/requirements.txt" | cut -d' ' -f1)"
 }
 
