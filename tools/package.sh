@@ -45,10 +45,12 @@ stage() {
     rm -rf "$STAGE"
     mkdir -p "$STAGE/odoo/addons/$MODULE"
     cp "$ROOT/setup/$MODULE/setup.py" "$ROOT/setup/$MODULE/MANIFEST.in" "$STAGE/"
-    # Tracked and new files alike (a build of the work tree), never ignored ones.
-    (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard) \
+    # Tracked and new files alike (a build of the work tree), never ignored
+    # ones, nor tracked ones deleted from the work tree.
+    (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard \
         | grep -zEv "$EXCLUDE" \
-        | (cd "$ROOT" && xargs -0 -r cp --parents -t "$STAGE/odoo/addons/$MODULE" --)
+        | while IFS= read -r -d '' file; do [ -f "$file" ] && printf '%s\0' "$file"; done \
+        | xargs -0 -r cp --parents -t "$STAGE/odoo/addons/$MODULE" --)
 }
 
 build() {
