@@ -1,7 +1,7 @@
 # Developer commands; everything generated goes to .odoo-dev/ (git-ignored).
 DEV := tools/dev.sh
 
-.PHONY: run test stop shell setup lint bench load e2e i18n clean
+.PHONY: run test stop shell setup lint bench load e2e i18n package clean
 
 run:     ## set up everything, then serve customer_demo on http://localhost:$${ODOO_PORT:-8069}
 	@bash $(DEV) run
@@ -32,6 +32,9 @@ e2e:     ## browser tests: Playwright + Debian's headless chromium on a fresh de
 
 i18n:    ## regenerate i18n/customer_management.pot from a fresh install
 	@bash tools/i18n_export.sh
+
+package: ## wheel odoo11-addon-customer_management (setuptools-odoo) -> .odoo-dev/package/dist/
+	@bash tools/package.sh
 
 clean: stop
 	rm -rf .odoo-dev

@@ -58,6 +58,7 @@
         "report/customer_profile_templates.xml",
         "report/customer_pipeline_reports.xml",
         "report/customer_pipeline_templates.xml",
+        "views/customer_pipeline_assets.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/customer_management_menus.xml",
@@ -78,6 +79,7 @@
         "demo/res_partner_automation_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "application": True,
     "installable": True,
 }

@@ -39,3 +39,69 @@ def post_init_hook(cr, registry):
     # display_name is stored and now carries the number.
     partners = env["res.partner"].search([("customer_number", "!=", False)])
     partners._compute_display_name()
+
+
+def uninstall_hook(cr, registry):
+    """Leave core as it was: what Odoo does not remove with the module's
+    records and columns. The stored display names lose the customer number
+    (the exact tag _name_with_number added), the indexes on core tables and the
+    settings' parameters go; in set-based statements."""
+    cr.execute(
+        """
+        UPDATE res_partner
+           SET display_name = replace(display_name, ' [' || customer_number || ']', '')
+         WHERE customer_number IS NOT NULL
+           AND display_name LIKE '%[' || customer_number || ']%'
+        """
+    )
+    # The fields that the module's models inherit from mixins (mail.thread,
+    # mail.activity.mixin) are named by the mixin's module: Odoo removes the
+    # fields with the models but would leave those names behind.
+    own_models = tuple(
+        name
+        for name, model in registry.items()
+        if model._original_module == "customer_management"
+    )
+    if own_models:
+        cr.execute(
+            """
+            DELETE FROM ir_model_data d
+             USING ir_model_fields f
+             WHERE d.model = 'ir.model.fields' AND d.res_id = f.id
+               AND d.module <> 'customer_management' AND f.model IN %s
+            """,
+            (own_models,),
+        )
+    # Credit limits kept per company (ir.property) go back into core's
+    # column: the partner's own company's value, else the first company's.
+    cr.execute(
+        """
+        WITH limits AS (
+            SELECT DISTINCT ON (p.id) p.id, prop.value_float
+              FROM ir_property prop
+              JOIN res_partner p
+                ON prop.res_id = 'res.partner,' || p.id
+             WHERE prop.name = 'credit_limit'
+             ORDER BY p.id, prop.company_id IS DISTINCT FROM p.company_id,
+                      prop.company_id
+        )
+        UPDATE res_partner p SET credit_limit = limits.value_float
+          FROM limits WHERE limits.id = p.id
+        """
+    )
+    cr.execute(
+        """
+        DELETE FROM ir_property
+         WHERE name = 'credit_limit'
+           AND fields_id IN (SELECT id FROM ir_model_fields
+                              WHERE model = 'res.partner' AND name = 'credit_limit')
+        """
+    )
+    # the indexes the models' init() create in core tables
+    cr.execute(
+        "DROP INDEX IF EXISTS account_invoice_cm_commercial_partner_state_index, "
+        "account_move_line_cm_open_partner_index, sale_order_line_cm_to_invoice_index"
+    )
+    cr.execute(
+        "DELETE FROM ir_config_parameter WHERE key LIKE 'customer\\_management.%'"
+    )

@@ -31,3 +31,4 @@ from . import res_partner_rights
 from . import payment_transaction
 from . import mail_tracking_value
 from . import res_partner_web
+from . import res_partner_pipeline

@@ -17,6 +17,23 @@ from odoo.tests.common import get_db_name
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADMIN_LOGIN = ADMIN_PASSWORD = "admin"
+# What Odoo 11 logs once the registry is loaded (odoo/modules/loading.py); its
+# logger is set to INFO on the command line whatever the log level.
+READY_LOGGER = "odoo.modules.loading"
+READY_LINE = "%s: Modules loaded." % READY_LOGGER
+
+
+def wait_for_registry(log_path, process, deadline):
+    """Wait until the server writing ``log_path`` has loaded its registry:
+    a request that arrives while it preloads makes Odoo 11 import the add-ons
+    in the HTTP thread at the same time as the main thread, and the registry
+    comes out broken. False when ``process`` exited or ``deadline`` passed."""
+    while time.time() < deadline and process.poll() is None:
+        with open(log_path, encoding="utf-8", errors="replace") as log:
+            if READY_LINE in log.read():
+                return True
+        time.sleep(0.5)
+    return False
 
 
 def free_port():
@@ -54,6 +71,7 @@ class HttpServerCase(unittest.TestCase):
             "--longpolling-port=%s" % free_port(),
             "--max-cron-threads=0",
             "--log-level=warn",
+            "--log-handler=%s:INFO" % READY_LOGGER,
         ] + list(cls.server_options)
         # Kept open for the server's lifetime; closed in tearDownClass.
         log_path = os.path.join(odoo.tools.config["data_dir"], cls.server_log)
@@ -62,6 +80,9 @@ class HttpServerCase(unittest.TestCase):
         cls.server = subprocess.Popen(cmd, stdout=cls.log, stderr=subprocess.STDOUT)
         # pylint: enable=consider-using-with
         deadline = time.time() + cls.start_timeout
+        if not wait_for_registry(log_path, cls.server, deadline):
+            cls._stop_server()
+            raise RuntimeError("the Odoo server did not load (log: %s)" % log_path)
         while time.time() < deadline:
             try:
                 xmlrpc.client.ServerProxy(cls.url + "/xmlrpc/2/common").version()

@@ -1,117 +1,164 @@
-"""Install, upgrade and uninstall on a database of their own, through the real
-server entry point (the way an administrator does it)."""
+"""Install, upgrade, uninstall and reinstall on a database of their own,
+through the real server entry point (the way an administrator does it). The
+uninstall must leave core as it was before the module: the same menus, crons,
+views, actions, fields, properties, parameters, indexes, ... and the same
+partner display names (no customer number left in them)."""
 
-import os
-import subprocess
-import sys
-import unittest
-import uuid
+from .install_common import CORE_DEPENDS, MODULE, OwnDatabaseCase
 
-import odoo
-from odoo.sql_db import db_connect
+# Core tables whose row count the module changes while installed and must give
+# back when uninstalled.
+COUNTED_TABLES = (
+    "ir_model",
+    "ir_model_fields",
+    "ir_model_constraint",
+    "ir_model_relation",
+    "ir_model_access",
+    "ir_rule",
+    "res_groups",
+    "ir_ui_menu",
+    "ir_ui_view",
+    "ir_act_window",
+    "ir_act_window_view",
+    "ir_act_server",
+    "ir_act_report_xml",
+    "ir_cron",
+    "ir_sequence",
+    "ir_property",
+    "ir_config_parameter",
+    "ir_translation",
+    "ir_filters",
+    "mail_activity_type",
+    "mail_message_subtype",
+    "report_paperformat",
+)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ODOO_BIN = os.path.join(ROOT, "tools", "odoo_bin.py")
+# Customers that exist before the module is installed (a company and its
+# contact, an individual).
+EXISTING_CUSTOMERS_SCRIPT = """
+company = env["res.partner"].create(
+    {"name": "Existing Customer Co", "customer": True, "is_company": True}
+)
+env["res.partner"].create({"name": "Its Contact", "parent_id": company.id})
+env["res.partner"].create({"name": "Existing Individual", "customer": True})
+env.cr.commit()
+"""
+
+# A customer created while the module is installed; a setting saved.
+MODULE_DATA_SCRIPT = """
+partner = env["res.partner"].create(
+    {"name": "Uninstall Probe", "customer": True, "is_company": True}
+)
+env["ir.config_parameter"].set_param("customer_management.hold_grace_days", "9")
+# A credit limit kept per company, as a company-dependent field keeps it.
+env["ir.property"].create({
+    "name": "credit_limit", "type": "float", "value_float": 1234.5,
+    "fields_id": env.ref("base.field_res_partner_credit_limit").id,
+    "res_id": "res.partner,%s" % partner.id, "company_id": partner.company_id.id,
+})
+env.cr.commit()
+print("PROBE", partner.id, partner.customer_number, partner.display_name)
+"""
+
+UNINSTALL_SCRIPT = """
+env["ir.module.module"].search(
+    [("name", "=", "customer_management")]
+).button_immediate_uninstall()
+env.cr.commit()
+"""
 
 
-def _odoo(dbname, *args):
-    cmd = [
-        sys.executable,
-        ODOO_BIN,
-        "-c",
-        odoo.tools.config.rcfile,
-        "-d",
-        dbname,
-        "--stop-after-init",
-        "--log-level=warn",
-        "--without-demo=all",
-    ] + list(args)
-    return subprocess.run(
-        cmd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        universal_newlines=True,
-        check=False,
-        timeout=900,
-    )
+class TestInstallUninstall(OwnDatabaseCase):
 
+    db_prefix = "cm_install"
 
-def _query(dbname, sql):
-    with db_connect(dbname).cursor() as cr:
-        cr.execute(sql)
-        return cr.fetchall()
-
-
-class TestInstallUninstall(unittest.TestCase):
-
-    def setUp(self):
-        super().setUp()
-        self.dbname = "cm_install_%s" % uuid.uuid4().hex[:8]
-        self.addCleanup(self._drop)
-
-    def _drop(self):
-        odoo.sql_db.close_db(self.dbname)
-        with db_connect("postgres").cursor() as cr:
-            cr.autocommit(True)
-            cr.execute('DROP DATABASE IF EXISTS "%s"' % self.dbname)
-
-    def _module_state(self):
-        return _query(
-            self.dbname,
-            "SELECT state FROM ir_module_module WHERE name = 'customer_management'",
-        )[0][0]
-
-    def test_install_upgrade_uninstall(self):
-        run = _odoo(self.dbname, "-i", "customer_management")
-        self.assertEqual(run.returncode, 0, run.stdout[-3000:])
-        self.assertNotIn("ERROR", run.stdout, run.stdout[-3000:])
-        self.assertEqual(self._module_state(), "installed")
-        self.assertEqual(
-            _query(self.dbname, "SELECT count(*) FROM customer_type")[0][0], 5
+    def _core_state(self):
+        """What the uninstall must give back, read in plain SQL."""
+        state = {
+            table: self.query("SELECT count(*) FROM %s" % table)[0][0]
+            for table in COUNTED_TABLES
+        }
+        state["ir_model_data"] = self.query(
+            "SELECT module, model, name FROM ir_model_data ORDER BY 1, 2, 3"
         )
-
-        run = _odoo(self.dbname, "-u", "customer_management")
-        self.assertEqual(run.returncode, 0, run.stdout[-3000:])
-        self.assertNotIn("ERROR", run.stdout, run.stdout[-3000:])
-
-        script = (
-            "env['ir.module.module'].search([('name', '=', 'customer_management')])"
-            ".button_immediate_uninstall(); env.cr.commit()"
+        state["tables"] = self.query(
+            "SELECT table_name, table_type FROM information_schema.tables "
+            "WHERE table_schema = 'public' ORDER BY 1"
         )
-        cmd = [
-            sys.executable,
-            ODOO_BIN,
-            "shell",
-            "-c",
-            odoo.tools.config.rcfile,
-            "-d",
-            self.dbname,
-            "--no-http",
-            "--log-level=warn",
+        state["columns"] = self.query(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' ORDER BY 1, 2"
+        )
+        state["indexes"] = self.query(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1"
+        )
+        state["sequences"] = self.query(
+            "SELECT sequence_name FROM information_schema.sequences ORDER BY 1"
+        )
+        state["display_names"] = self.query(
+            "SELECT id, display_name FROM res_partner ORDER BY id"
+        )
+        return state
+
+    def _assert_core_as_before(self, before, probe_id):
+        after = self._core_state()
+        after["display_names"] = [
+            row for row in after["display_names"] if row[0] != probe_id
         ]
-        run = subprocess.run(
-            cmd,
-            input=script,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            universal_newlines=True,
-            check=False,
-            timeout=900,
-        )
-        self.assertEqual(run.returncode, 0, run.stdout[-3000:])
-        self.assertEqual(self._module_state(), "uninstalled")
+        for key in before:
+            self.assertEqual(
+                after[key], before[key], "%s differ after uninstall" % key
+            )
         self.assertFalse(
-            _query(
-                self.dbname,
-                "SELECT 1 FROM information_schema.tables "
-                "WHERE table_name = 'customer_type'",
+            self.query(
+                "SELECT module, model, name FROM ir_model_data WHERE module = %s",
+                (MODULE,),
             )
         )
-        self.assertFalse(
-            _query(
-                self.dbname,
-                "SELECT 1 FROM information_schema.columns "
-                "WHERE table_name = 'res_partner' "
-                "AND column_name = 'customer_number'",
-            )
+
+    def test_install_upgrade_uninstall_reinstall(self):
+        self.odoo("-i", CORE_DEPENDS)
+        self.shell(EXISTING_CUSTOMERS_SCRIPT)
+        before = self._core_state()
+
+        self.odoo("-i", MODULE)
+        self.assertEqual(self.module_state()[0], "installed")
+        self.assertEqual(self.query("SELECT count(*) FROM customer_type")[0][0], 5)
+        # The customers that existed are numbered, and so named.
+        numbered = self.query(
+            "SELECT count(*) FROM res_partner WHERE customer_number IS NOT NULL "
+            "AND display_name LIKE '%%[' || customer_number || ']%%'"
+        )[0][0]
+        self.assertEqual(numbered, 2)
+        output = self.shell(MODULE_DATA_SCRIPT)
+        probe = next(line for line in output.splitlines() if line.startswith("PROBE"))
+        _tag, probe_id, number, display_name = probe.split(" ", 3)
+        self.assertIn("[%s]" % number, display_name)
+
+        self.odoo("-u", MODULE)
+        self.assertEqual(self.module_state()[0], "installed")
+
+        self.shell(UNINSTALL_SCRIPT)
+        self.assertEqual(self.module_state()[0], "uninstalled")
+        self._assert_core_as_before(before, int(probe_id))
+        # The probe customer stays, named as core names it, with its credit
+        # limit in core's column.
+        self.assertEqual(
+            self.query(
+                "SELECT display_name, credit_limit FROM res_partner WHERE id = %s",
+                (int(probe_id),),
+            ),
+            [("Uninstall Probe", 1234.5)],
+        )
+
+        # Reinstalled: numbered again (new numbers), no error.
+        self.odoo("-i", MODULE)
+        self.assertEqual(self.module_state()[0], "installed")
+        self.assertEqual(
+            self.query(
+                "SELECT display_name = name || ' [' || customer_number || ']' "
+                "FROM res_partner WHERE id = %s",
+                (int(probe_id),),
+            ),
+            [(True,)],
         )

@@ -31,6 +31,9 @@ CHROMIUM="${E2E_CHROMIUM:-/usr/bin/chromium}"
 TEMPLATE_STAMP="$DEV/e2e_template.stamp"
 FILESTORE="$DEV/data/filestore"
 ODOO_LOG="$DEV/log/e2e-odoo.log"
+# What Odoo 11 logs once the registry is loaded (odoo/modules/loading.py).
+READY_LOGGER=odoo.modules.loading
+READY_LINE="$READY_LOGGER: Modules loaded\."
 
 log() { printf '\033[1m[e2e]\033[0m %s\n' "$*" >&2; }
 die() { printf '[e2e] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -78,7 +81,7 @@ ensure_e2e_venv() {
 # ----------------------------------------------------------- databases ----
 template_hash() {
     # Folders Odoo never loads into a database do not make the template stale.
-    printf '%s %s\n' "$(addon_content_hash "$ROOT" tests e2e bench tools doc)" \
+    printf '%s %s\n' "$(addon_content_hash "$ROOT" tests e2e bench tools doc setup)" \
         "$(sha1sum "$ROOT/requirements.txt" | cut -d' ' -f1)"
 }
 
@@ -173,23 +176,39 @@ start_server() {
     : > "$ODOO_LOG"
     log "starting Odoo for $RUN_DB on $url (log: ${ODOO_LOG#"$ROOT"/})"
     # A process group of its own (setsid): the trap stops bash and Odoo together.
+    # The loading module's INFO line is logged whatever the log level.
     setsid bash "$ROOT/tools/dev.sh" odoo -d "$RUN_DB" --db-filter="^$RUN_DB\$" \
         --http-port="$port" --http-interface=127.0.0.1 --max-cron-threads=0 \
-        --logfile="$ODOO_LOG" </dev/null &
+        --log-handler="$READY_LOGGER:INFO" --logfile="$ODOO_LOG" </dev/null &
     ODOO_PGID=$!
+    # No request before the registry is loaded: one that arrives while it
+    # preloads makes Odoo 11 import the add-ons in the HTTP thread at the same
+    # time as the main thread, and the registry comes out broken.
+    for i in $(seq 1 600); do
+        server_alive
+        if grep -q "$READY_LINE" "$ODOO_LOG"; then
+            log "registry loaded after ${i}x0.5 s"
+            break
+        fi
+        [ "$i" = 600 ] && { tail -n 40 "$ODOO_LOG" >&2; die "the registry did not load"; }
+        sleep 0.5
+    done
     for i in $(seq 1 240); do
-        kill -0 "$ODOO_PGID" 2>/dev/null || {
-            tail -n 40 "$ODOO_LOG" >&2
-            die "the Odoo server exited while starting"
-        }
+        server_alive
         if curl -sf -o /dev/null --max-time 180 "$url/web/login"; then
-            log "server up after ${i}x0.5 s (login page and its assets ready)"
+            log "server up (login page and its assets ready)"
             return 0
         fi
         sleep 0.5
     done
     tail -n 40 "$ODOO_LOG" >&2
     die "the Odoo server did not answer on $url"
+}
+
+server_alive() {
+    kill -0 "$ODOO_PGID" 2>/dev/null && return 0
+    tail -n 40 "$ODOO_LOG" >&2
+    die "the Odoo server exited while starting"
 }
 
 # ---------------------------------------------------------------- main ----
