@@ -3,7 +3,7 @@
     "name": "Customer Management",
     "summary": "Customer numbers, types, sales pipeline status, classification, "
                "credit hold and follow-up for Odoo contacts",
-    "version": "11.0.1.0.0",
+    "version": "11.0.2.0.0",
     "category": "Sales",
     "author": "customer_management developers",
     "website": "https://github.com/customer-management/customer_management",
@@ -70,6 +70,7 @@
         "demo/res_partner_automation_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "application": True,
     "installable": True,
 }

@@ -1,5 +1,10 @@
 from odoo import SUPERUSER_ID, api
 
+from .models.res_partner_credit_limit import (
+    copy_credit_limit_column_to_properties,
+    copy_credit_limit_properties_to_column,
+)
+
 
 def post_init_hook(cr, registry):
     """Number the customers that existed before the module was installed and
@@ -39,3 +44,11 @@ def post_init_hook(cr, registry):
     # display_name is stored and now carries the number.
     partners = env["res.partner"].search([("customer_number", "!=", False)])
     partners._compute_display_name()
+    # The limits set before the install apply in every company.
+    copy_credit_limit_column_to_properties(cr)
+
+
+def uninstall_hook(cr, registry):
+    """The credit limit becomes base's plain column again: give it each
+    partner's limit (its own company's)."""
+    copy_credit_limit_properties_to_column(cr)
