@@ -78,29 +78,22 @@ class CreditPerCompanyCase(SalesCase):
         return partner.with_context(force_company=company.id).credit_limit
 
     def _order_b(self, partner, amount, pricelist=None, confirm=True):
+        """An order of company B (a salesperson working in B), in euros. The
+        pricelist is given at creation: core does not update the stored
+        currency of the lines when the pricelist is changed afterwards."""
+        line = dict(product_id=self.product.id, price_unit=amount, tax_id=[])
         order = (
             self.env["sale.order"]
             .sudo(self.sales_b)
             .create(
                 {
                     "partner_id": partner.id,
-                    "company_id": self.company_b.id,
                     "pricelist_id": (pricelist or self.pricelist_b).id,
-                    "order_line": [
-                        (
-                            0,
-                            0,
-                            {
-                                "product_id": self.product.id,
-                                "product_uom_qty": 1,
-                                "price_unit": amount,
-                                "tax_id": [(6, 0, [])],
-                            },
-                        )
-                    ],
+                    "order_line": [(0, 0, line)],
                 }
             )
         )
+        self.assertEqual(order.company_id, self.company_b)
         if confirm:
             order.action_confirm()
         return order
