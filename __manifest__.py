@@ -3,7 +3,7 @@
     "name": "Customer Management",
     "summary": "Customer numbers, types, sales pipeline status, classification, "
                "credit hold and follow-up for Odoo contacts",
-    "version": "11.0.1.0.0",
+    "version": "11.0.2.0.0",
     "category": "Sales",
     "author": "customer_management developers",
     "website": "https://github.com/customer-management/customer_management",

@@ -1,5 +1,10 @@
 from odoo import SUPERUSER_ID, api
 
+from .models.res_partner_credit_limit import (
+    copy_credit_limit_column_to_properties,
+    copy_credit_limit_properties_to_column,
+)
+
 
 def post_init_hook(cr, registry):
     """Number the customers that existed before the module was installed and
@@ -39,6 +44,8 @@ def post_init_hook(cr, registry):
     # display_name is stored and now carries the number.
     partners = env["res.partner"].search([("customer_number", "!=", False)])
     partners._compute_display_name()
+    # The limits set before the install apply in every company.
+    copy_credit_limit_column_to_properties(cr)
 
 
 def uninstall_hook(cr, registry):
@@ -72,31 +79,8 @@ def uninstall_hook(cr, registry):
             """,
             (own_models,),
         )
-    # Credit limits kept per company (ir.property) go back into core's
-    # column: the partner's own company's value, else the first company's.
-    cr.execute(
-        """
-        WITH limits AS (
-            SELECT DISTINCT ON (p.id) p.id, prop.value_float
-              FROM ir_property prop
-              JOIN res_partner p
-                ON prop.res_id = 'res.partner,' || p.id
-             WHERE prop.name = 'credit_limit'
-             ORDER BY p.id, prop.company_id IS DISTINCT FROM p.company_id,
-                      prop.company_id
-        )
-        UPDATE res_partner p SET credit_limit = limits.value_float
-          FROM limits WHERE limits.id = p.id
-        """
-    )
-    cr.execute(
-        """
-        DELETE FROM ir_property
-         WHERE name = 'credit_limit'
-           AND fields_id IN (SELECT id FROM ir_model_fields
-                              WHERE model = 'res.partner' AND name = 'credit_limit')
-        """
-    )
+    # Credit limits kept per company (ir.property) go back into core's column.
+    copy_credit_limit_properties_to_column(cr)
     # the indexes the models' init() create in core tables
     cr.execute(
         "DROP INDEX IF EXISTS account_invoice_cm_commercial_partner_state_index, "

@@ -592,6 +592,12 @@ class Seeder:
         # The next customer number continues after the seeded ones.
         seq = self.env.ref("customer_management.seq_customer_number")
         seq.sudo().write({"number_next": self.p["num0"] + self.n + 2})
+        # The limits were seeded in base's column: per company, they are
+        # ir.property rows (as the migration to 11.0.2.0.0 makes them). The
+        # addon imports once the addons path is set (main()).
+        from odoo.addons.customer_management.models import res_partner_credit_limit
+
+        res_partner_credit_limit.copy_credit_limit_column_to_properties(self.cr)
         self.cr.commit()
         log("  analyzing tables ...")
         self.cr.execute("ANALYZE")

@@ -2,6 +2,7 @@ from . import customer_type
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_credit_hold
+from . import res_partner_credit_limit
 from . import customer_delivery_team
 from . import customer_service_area
 from . import customer_pricing_agreement

@@ -536,15 +536,21 @@ class ResPartner(models.Model):
 
     @api.multi
     def _compute_credit(self):
-        company = self.env.user.company_id
+        # the company the credit_limit field reads (force_company or the user's)
+        company = (
+            self.env["res.company"].sudo().browse(self.env.context.get("force_company"))
+            or self.env.user.company_id
+        )
         used = self._get_credit_used(company)
+        ids = [pid for pid in used if isinstance(pid, int)]  # not onchange's
+        limits = dict(self._get_credit_limits(ids, company=company))
         for partner in self:
             commercial = partner.commercial_partner_id
             partner.credit_currency_id = company.currency_id
             partner.credit_used = used.get(commercial.id, 0.0)
             partner.credit_available = (
-                commercial.credit_limit - partner.credit_used
-                if commercial.credit_limit
+                limits[commercial.id] - partner.credit_used
+                if commercial.id in limits
                 else 0.0
             )
 

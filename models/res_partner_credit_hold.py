@@ -16,6 +16,8 @@ from psycopg2.extras import execute_values
 from odoo import _, api, fields, models
 from odoo.tools import formatLang, html_escape
 
+from .res_partner_credit_limit import PARTNER_REF
+
 # Up to this many partners the credit rule reads through the ORM cache (a
 # confirmation); beyond, in plain SQL (the hold review's batches).
 SMALL_SET = 20
@@ -145,44 +147,32 @@ class ResPartner(models.Model):
             reasons[partner_id].append(reason)
         if used is None:
             used = self._get_credit_used_of(company, partner_ids)
+        limits = dict(self._get_credit_limits(partner_ids, limits, company))
         over_ids = self._get_over_limit_ids(
-            self._get_credit_limits(partner_ids, limits),
-            used,
-            extra_amounts,
-            company.currency_id,
+            limits.items(), used, extra_amounts, company.currency_id
         )
         texts = self._credit_reason_templates(company.currency_id) if over_ids else None
-        for partner in self.browse(over_ids):  # records only for these
-            reasons[partner.id].append(
+        for partner_id in over_ids:
+            reasons[partner_id].append(
                 self._credit_reason(
-                    partner,
-                    used.get(partner.id, 0.0),
-                    extra_amounts.get(partner.id, 0.0),
+                    limits[partner_id],
+                    used.get(partner_id, 0.0),
+                    extra_amounts.get(partner_id, 0.0),
                     texts,
                 )
             )
         return reasons
 
     @api.model
-    def _get_credit_limits(self, partner_ids, limits=None):
-        """[(partner id, credit limit)] of the partners with a limit. In one
-        query for the review's thousands of customers (no records built); a
-        confirmation's few partners are already in the ORM cache; ``limits``
-        ({partner id: limit}) when the caller has read them."""
-        if limits is not None:
-            return [(pid, limit) for pid, limit in limits.items() if limit > 0]
-        if len(partner_ids) <= SMALL_SET:
-            return [
-                (p.id, p.credit_limit)
-                for p in self.browse(partner_ids)
-                if p.credit_limit > 0
-            ]
-        self.env.cr.execute(
-            "SELECT id, credit_limit FROM res_partner WHERE id IN %s "
-            "AND credit_limit > 0",
-            (tuple(partner_ids),),
-        )
-        return self.env.cr.fetchall()
+    def _get_credit_limits(self, partner_ids, limits=None, company=None):
+        """[(partner id, credit limit)] of the partners with a limit in
+        ``company`` (in its currency), in one query whatever their number;
+        ``limits`` ({partner id: limit}) when the caller has read them."""
+        if limits is None:
+            limits = {
+                row[0]: row[4] for row in self._read_credit_limits(partner_ids, company)
+            }
+        return [(pid, limit) for pid, limit in limits.items() if limit > 0]
 
     @api.model
     def _get_over_limit_ids(self, limits, used, extra_amounts, currency):
@@ -217,15 +207,16 @@ class ResPartner(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
-    def _credit_reason(self, partner, used, extra, texts):
-        """The credit reason of ``partner``; ``texts``: from
-        _credit_reason_templates() (translated once per call of the rule:
-        translating per customer costs more than the rest of the rule)."""
+    def _credit_reason(self, limit, used, extra, texts):
+        """The credit reason of a partner with ``limit`` in the company
+        checked; ``texts``: from _credit_reason_templates() (translated once
+        per call of the rule: translating per customer costs more than the
+        rest of the rule)."""
         amounts = {
-            "limit": partner.credit_limit,
+            "limit": limit,
             "used": used,
             "order": extra,
-            "over": used + extra - partner.credit_limit,
+            "over": used + extra - limit,
         }
         fmt = {
             k: "%s %s" % (texts["symbol"], "{:,.2f}".format(v))
@@ -417,21 +408,27 @@ class ResPartner(models.Model):
     def _post_hold_notes(self, title, user, reasons, used=None):
         """One chatter note per partner of ``self`` (inserted in one statement):
         ``title`` % {user, reason} followed by the credit limit and the credit
-        used (``used``, else computed in the current company: one set of
-        queries for all)."""
+        used in the company each partner's credit counts in (``used``, else
+        computed: one set of queries per company)."""
         # self: commercial partners (the held or released ones)
+        rows = self._read_credit_limits(self.ids)
+        limits = {row[0]: row[4] for row in rows}
         if used is None:
-            used = self._get_credit_used_of(self.env.user.company_id, self.ids)
-        self.env.cr.execute(
-            "SELECT id, COALESCE(credit_limit, 0) FROM res_partner WHERE id IN %s",
-            (tuple(self.ids),),
-        )
-        limits = dict(self.env.cr.fetchall())
+            used = {}
+            for company_id in {row[1] for row in rows}:
+                used.update(
+                    self._get_credit_used_of(
+                        self.env["res.company"].browse(company_id),
+                        [row[0] for row in rows if row[1] == company_id],
+                    )
+                )
         line = _("Credit limit %(limit)s, credit used %(used)s.")
         user = html_escape(user)
-        currency = self.env.user.company_id.currency_id
+        # each amount in the currency of the company the credit counts in
+        companies = {row[0]: self.env["res.company"].browse(row[1]) for row in rows}
 
-        def money(amount):
+        def money(partner_id, amount):
+            currency = companies[partner_id].currency_id
             return formatLang(self.env, amount, currency_obj=currency)
 
         self._bulk_post_notes(
@@ -441,8 +438,8 @@ class ResPartner(models.Model):
                     title % {"user": user, "reason": html_escape(reasons[partner_id])}
                     + line
                     % {
-                        "limit": money(limits[partner_id]),
-                        "used": money(used.get(partner_id, 0.0)),
+                        "limit": money(partner_id, limits[partner_id]),
+                        "used": money(partner_id, used.get(partner_id, 0.0)),
                     },
                 )
                 for partner_id in self.ids
@@ -596,12 +593,27 @@ class ResPartner(models.Model):
             """
             SELECT p.id FROM res_partner p
              WHERE p.customer AND p.active AND p.commercial_partner_id = p.id
-               AND (p.credit_limit > 0 OR p.customer_status = 'hold'
+               AND (p.customer_status = 'hold'
                     OR p.id IN (SELECT ai.commercial_partner_id
                                   FROM account_invoice ai
                                  WHERE ai.state = 'open'
-                                   AND ai.type = 'out_invoice'))
-             ORDER BY p.id"""
+                                   AND ai.type = 'out_invoice')
+                    -- a limit in any company (the review reads the one of
+                    -- the company checked), or a default limit for all
+                    OR %(ref)s || p.id IN (
+                           SELECT ip.res_id FROM ir_property ip
+                             JOIN ir_model_fields f ON f.id = ip.fields_id
+                            WHERE f.model = 'res.partner'
+                              AND f.name = 'credit_limit'
+                              AND ip.res_id IS NOT NULL AND ip.value_float > 0)
+                    OR EXISTS (
+                           SELECT 1 FROM ir_property ip
+                             JOIN ir_model_fields f ON f.id = ip.fields_id
+                            WHERE f.model = 'res.partner'
+                              AND f.name = 'credit_limit'
+                              AND ip.res_id IS NULL AND ip.value_float > 0))
+             ORDER BY p.id""",
+            {"ref": PARTNER_REF},
         )
         candidate_ids = [row[0] for row in self.env.cr.fetchall()]
         placed = released = 0
@@ -667,16 +679,12 @@ class ResPartner(models.Model):
     def _read_review_state(self):
         """({partner id: (company id, status, automatic hold)}, {company id:
         {partner id: credit limit}}) of ``self`` in one query; the company is
-        the one credit counts in (the user's for a shared partner)."""
-        self.env.cr.execute(
-            """
-            SELECT id, COALESCE(company_id, %s), customer_status, hold_automatic,
-                   COALESCE(credit_limit, 0)
-              FROM res_partner WHERE id IN %s""",
-            (self.env.user.company_id.id, tuple(self.ids)),
-        )
+        the one credit counts in (the user's for a shared partner), the limit
+        that company's."""
         state, limits = {}, {}
-        for partner_id, company_id, status, automatic, limit in self.env.cr.fetchall():
+        for partner_id, company_id, status, automatic, limit in (
+            self._read_credit_limits(self.ids)
+        ):
             state[partner_id] = (company_id, status, automatic)
             limits.setdefault(company_id, {})[partner_id] = limit
         return state, limits

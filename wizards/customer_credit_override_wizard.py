@@ -36,7 +36,9 @@ class CustomerCreditOverrideWizard(models.TransientModel):
             order = wizard.order_id
             partner = order.partner_id.commercial_partner_id
             used = partner._get_credit_used(order.company_id).get(partner.id, 0.0)
-            wizard.credit_limit = partner.credit_limit
+            # the limit of the order's company, in its currency
+            limit = partner.with_context(force_company=order.company_id.id).credit_limit
+            wizard.credit_limit = limit
             wizard.credit_used = used
             wizard.amount_over = wizard._get_amount_over(order)
 
