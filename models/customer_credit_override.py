@@ -46,15 +46,6 @@ class CustomerCreditOverride(models.Model):
         ),
     ]
 
-    def init(self):
-        # Approvals recorded before the order's name was kept on them.
-        self.env.cr.execute(
-            """
-            UPDATE customer_credit_override o SET order_name = so.name
-              FROM sale_order so
-             WHERE so.id = o.order_id AND o.order_name IS NULL"""
-        )
-
     @api.constrains("reason")
     def _check_reason(self):
         for override in self:
