@@ -58,7 +58,6 @@
         "report/customer_profile_templates.xml",
         "report/customer_pipeline_reports.xml",
         "report/customer_pipeline_templates.xml",
-        "views/customer_pipeline_assets.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/customer_management_menus.xml",
