@@ -2,6 +2,7 @@
 server's command line (the way an administrator runs it), its shell, and
 plain SQL reads; each database is dropped (with its filestore) afterwards."""
 
+import ast
 import os
 import shutil
 import subprocess
@@ -17,7 +18,8 @@ ODOO_BIN = os.path.join(ROOT, "tools", "odoo_bin.py")
 MODULE = "customer_management"
 # What the module depends on (its manifest), installed alone first when a test
 # needs core as it was before the module.
-CORE_DEPENDS = "sale_management,account_invoicing,contacts,mail"
+with open(os.path.join(ROOT, "__manifest__.py"), encoding="utf-8") as _manifest:
+    CORE_DEPENDS = ",".join(ast.literal_eval(_manifest.read())["depends"])
 
 
 def run_odoo(args, python=sys.executable, stdin=None, timeout=1200):

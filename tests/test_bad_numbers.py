@@ -133,10 +133,14 @@ class TestStoredNaN(SalesCase):
     def setUpClass(cls):
         super(TestStoredNaN, cls).setUpClass()
         cls.customer = cls._create_customer("Stored NaN Co", customer_status="active")
+        # The limit is a per-company property: its stored value goes bad.
+        cls.customer.sudo(cls.credit_manager).write({"credit_limit": 1.0})
         cls.env.cr.execute(
-            "UPDATE res_partner SET credit_limit = 'NaN' WHERE id = %s",
-            (cls.customer.id,),
+            "UPDATE ir_property SET value_float = 'NaN' "
+            "WHERE name = 'credit_limit' AND res_id = %s",
+            ("res.partner,%s" % cls.customer.id,),
         )
+        cls.env["ir.property"].invalidate_cache()
         cls.customer.invalidate_cache()
 
     def setUp(self):

@@ -274,7 +274,7 @@ class TestReviewPerCompany(CreditPerCompanyCase):
         self.assertIn("€ 600.00", bound_b.hold_reason)
         self.assertTrue(
             any(
-                "Credit limit 500.00, credit used 600.00" in body
+                "Credit limit € 500.00, credit used € 600.00" in body
                 for body in bound_b.message_ids.mapped("body")
             )
         )
