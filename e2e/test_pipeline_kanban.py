@@ -97,7 +97,7 @@ def test_pipeline_by_class_names_the_unclassified_column(web, rpc):
     page = web.page
     name = "E2E Unclassified Prospect"
     rpc("res.partner", "create", {"name": name, "customer": True, "is_company": True})
-    web.open_menu(CLASS_MENU, "Pipeline by class")
+    web.open_menu(CLASS_MENU, "Pipeline by Class")
     web.wait_kanban()
     titles = page.locator(".o_kanban_group .o_column_title").all_inner_texts()
     titles = [squash(title) for title in titles]
