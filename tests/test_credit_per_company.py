@@ -2,6 +2,7 @@ import importlib.util
 import os
 
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import formatLang
 
 from ..models.res_partner_credit_limit import copy_credit_limit_properties_to_column
 from .common import SalesCase, SharedCursor
@@ -272,9 +273,12 @@ class TestReviewPerCompany(CreditPerCompanyCase):
         self.assertEqual(bound_b.customer_status, "hold")
         self.assertIn("€ 500.00", bound_b.hold_reason)
         self.assertIn("€ 600.00", bound_b.hold_reason)
+        # the note's amounts are company B's, with its currency (euro)
+        note = formatLang(self.env, 500.0, currency_obj=self.eur)
+        used = formatLang(self.env, 600.0, currency_obj=self.eur)
         self.assertTrue(
             any(
-                "Credit limit € 500.00, credit used € 600.00" in body
+                "Credit limit %s, credit used %s" % (note, used) in body
                 for body in bound_b.message_ids.mapped("body")
             )
         )
