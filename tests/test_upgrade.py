@@ -187,11 +187,8 @@ class TestUpgrade(OwnDatabaseCase):
         # code still in place (the README's upgrade steps): the new manifest
         # would otherwise name a module the database does not have yet.
         head = read_manifest(ROOT)
-        added = set(head["depends"]) - set(
-            read_manifest(os.path.join(os.path.dirname(release_config), "addons", MODULE))[
-                "depends"
-            ]
-        )
+        release_dir = os.path.join(os.path.dirname(release_config), "addons", MODULE)
+        added = set(head["depends"]) - set(read_manifest(release_dir)["depends"])
         if added:
             self.odoo("-i", ",".join(sorted(added)), config=release_config)
         self.odoo("-u", MODULE)  # the checkout's add-on
