@@ -64,7 +64,8 @@ class OdooServer:
             "--log-handler=odoo.modules.loading:INFO",
         ] + self.options
 
-    def start(self):
+    def start(self, timeout=None):
+        """``timeout``: seconds to load the registries (default: the class's)."""
         # Kept open for the server's lifetime; closed by stop().
         # pylint: disable=consider-using-with
         self.log = open(self.log_path, "w", encoding="utf-8")
@@ -73,14 +74,14 @@ class OdooServer:
         )
         # pylint: enable=consider-using-with
         try:
-            self._wait_ready()
+            self._wait_ready(timeout or self.timeout)
         except Exception:
             self.stop()
             raise
         return self
 
-    def _wait_ready(self):
-        deadline = time.time() + self.timeout
+    def _wait_ready(self, timeout):
+        deadline = time.time() + timeout
         while self.log_text().count(READY_LINE) < len(self.dbs):
             if self.process.poll() is not None or time.time() > deadline:
                 raise RuntimeError(
