@@ -439,13 +439,6 @@ def _as(login, password, admin):
     return user
 
 
-def test_salesperson_credit_limit_refused(rpc):
-    """The credit limit is guarded on the server already."""
-    partner_id = new_customer(rpc, "Refusal Limit Ltd")
-    sales = _as(*SALES, admin=rpc)
-    assert _refused(sales, partner_id, {"credit_limit": 5000.0}) == []
-
-
 def test_salesperson_server_refusal(rpc):
     partner_id = new_customer(rpc, "Refusal Sales Ltd")
     affiliate = first_name(rpc, "res.partner", [("is_affiliate", "=", True)])
