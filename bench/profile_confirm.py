@@ -1,103 +1,139 @@
-"""Profile the confirmation of sale orders as the RPC dispatcher runs it
-(``odoo.service.model.execute``: a cursor of its own, the method, the
-commit), with the module and without, and print where the extra time goes.
+"""Where one confirmation's queries and time go, stock Odoo against ours.
 
-Usage: profile_confirm.py <stock db> <ours db> [customer name] [orders]
+Usage: profile_confirm.py <stock db> <ours db> [customer] [rounds]
 
-The databases are copies of the benchmark's (bench/rpc_bench.py leaves
-bench_rpc_stock and bench_rpc_ours behind). For each side, ``orders``
-(default 30) orders of the customer (default BENCH-SMALL) are confirmed
-under cProfile as the salesperson ``bench_sales``, after 3 unprofiled ones.
-Prints the top functions by cumulative time on each side, then the functions
-whose cumulative time grew most from stock to the module (per confirmation).
+Both databases are seeded by bench/rpc_seed.py (``make bench`` leaves copies
+named bench_rpc_stock / bench_rpc_ours). In-process, as the salesperson
+``bench_sales``: confirms ``rounds`` one-line orders of ``customer`` on each
+side (rolled back), then one more with every query recorded together with the
+innermost frame of the module (or "core") that issued it. Prints the queries
+per side, the difference per issuing frame, and the median time per side.
+Profiling aid only: the figure the README reports is bench/rpc_bench.py's.
 """
 
-import cProfile
-import os
-import pstats
+import collections
+import re
+import statistics
 import sys
 import time
+import traceback
 
 import odoo
-from odoo import SUPERUSER_ID, api
+from odoo import api
 
-TOP = 30
-
-
-def make_orders(db, customer, count):
-    with api.Environment.manage(), odoo.registry(db).cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        partner = env["res.partner"].search([("name", "=", customer)], limit=1)
-        product = env["product.product"].search([("default_code", "=", "BENCH")])
-        user = env["res.users"].search([("login", "=", "bench_sales")])
-        line = {"product_id": product.id, "product_uom_qty": 1, "price_unit": 10.0,
-                "tax_id": [(6, 0, [])]}
-        orders = [
-            env["sale.order"].sudo(user).create(
-                {"partner_id": partner.id, "order_line": [(0, 0, line)]}
-            ).id
-            for _i in range(count)
-        ]
-        return user.id, orders
+MODULE_DIR = "/customer_management/"
 
 
-def profile_side(db, customer, count):
-    uid, orders = make_orders(db, customer, count + 3)
-    execute = odoo.service.model.execute
-    for order_id in orders[:3]:
-        execute(db, uid, "sale.order", "action_confirm", [order_id])
-    profiler = cProfile.Profile()
-    start = time.perf_counter()
-    for order_id in orders[3:]:
-        profiler.runcall(execute, db, uid, "sale.order", "action_confirm", [order_id])
-    elapsed = (time.perf_counter() - start) / count
-    return pstats.Stats(profiler), elapsed
+def issuer():
+    """Innermost frame of the module in the current stack, else 'core'."""
+    for frame in reversed(traceback.extract_stack()[:-3]):
+        if MODULE_DIR in frame.filename and "/bench/" not in frame.filename:
+            name = frame.filename.split(MODULE_DIR, 1)[1]
+            return "%s:%s %s" % (name, frame.lineno, frame.name)
+    return "core"
 
 
-def short(func):
-    filename, line, name = func
-    for marker in ("site-packages/", "customer_management/"):
-        if marker in filename:
-            filename = filename.split(marker, 1)[1]
-            if marker == "customer_management/":
-                filename = "customer_management/" + filename
-    return "%s:%s(%s)" % (filename, line, name)
+def normalize(query):
+    """The query without its column list: ours reads more columns of the same
+    tables, which is not an extra query."""
+    if isinstance(query, bytes):
+        query = query.decode()
+    text = re.sub(r"\s+", " ", query)
+    return re.sub(r'^SELECT "(\w+)"\."id" as "id",.*? FROM ', r"SELECT \1.* FROM ", text)
 
 
-def cumulative(stats):
-    return {func: row[3] for func, row in stats.stats.items()}
+class Recorder:
+    def __init__(self):
+        self.rows = None
+        self._execute = odoo.sql_db.Cursor.execute
+
+    def __enter__(self):
+        self.rows = []
+        recorder = self
+
+        def execute(cr, query, params=None, log_exceptions=None):
+            recorder.rows.append((issuer(), normalize(query)[:160]))
+            return recorder._execute(cr, query, params, log_exceptions)
+
+        odoo.sql_db.Cursor.execute = execute
+        return self
+
+    def __exit__(self, *exc):
+        odoo.sql_db.Cursor.execute = self._execute
+
+
+def make_order(env, customer):
+    partner = env["res.partner"].search([("name", "=", customer)], limit=1)
+    product = env["product.product"].search([("default_code", "=", "BENCH")])
+    line = {
+        "product_id": product.id,
+        "product_uom_qty": 1,
+        "price_unit": 10.0,
+        "tax_id": [(6, 0, [])],
+    }
+    return env["sale.order"].create(
+        {"partner_id": partner.id, "order_line": [(0, 0, line)]}
+    )
+
+
+def confirm_fresh(dbname, customer, recorder=None, commit=False):
+    """Seconds of one confirmation in a fresh transaction (rolled back unless
+    ``commit``: the first one makes the customer a buying customer)."""
+    registry = odoo.registry(dbname)
+    with api.Environment.manage(), registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        uid = env["res.users"].search([("login", "=", "bench_sales")]).id
+        env = api.Environment(cr, uid, {"lang": "en_US", "tz": "UTC"})
+        order = make_order(env, customer)
+        env.cache.invalidate()  # as a new request: nothing cached
+        order = env["sale.order"].browse(order.id)
+        start = time.perf_counter()
+        if recorder:
+            with recorder:
+                order.action_confirm()
+        else:
+            order.action_confirm()
+        seconds = time.perf_counter() - start
+        assert order.state == "sale", order.state
+        if commit:
+            cr.commit()
+        else:
+            cr.rollback()
+    return seconds
 
 
 def main():
-    stock_db, ours_db = sys.argv[1:3]
+    stock, ours = sys.argv[1:3]
     customer = sys.argv[3] if len(sys.argv) > 3 else "BENCH-SMALL"
-    count = int(sys.argv[4]) if len(sys.argv) > 4 else 30
-    config = os.environ.get(
-        "ODOO_RC",
-        os.path.join(os.path.dirname(__file__), "..", ".odoo-dev", "odoo.conf"),
-    )
-    odoo.tools.config.parse_config(["-c", config, "--log-level=warn"])
-    sides = {}
-    for side, db in (("stock", stock_db), ("ours", ours_db)):
-        with api.Environment.manage():
-            stats, elapsed = profile_side(db, customer, count)
-        sides[side] = stats
-        print(
-            "\n== %s (%s): %.1f ms per confirmation (profiled)"
-            % (side, db, elapsed * 1000)
-        )
-        stats.sort_stats("cumulative").print_stats(TOP)
-    stock, ours = cumulative(sides["stock"]), cumulative(sides["ours"])
-    grown = sorted(
-        ((ours[f] - stock.get(f, 0.0), f) for f in ours), reverse=True
-    )[:TOP]
-    print("\n== cumulative time grown from stock to the module, ms per confirmation")
-    for delta, func in grown:
-        print(
-            "%8.2f  (stock %7.2f, ours %7.2f)  %s"
-            % (delta / count * 1000, stock.get(func, 0.0) / count * 1000,
-               ours[func] / count * 1000, short(func))
-        )
+    rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 20
+    odoo.tools.config.parse_config(["-c", ".odoo-dev/odoo.conf"])
+    times = {stock: [], ours: []}
+    for dbname in (stock, ours):
+        confirm_fresh(dbname, customer, commit=True)
+    for _i in range(rounds):
+        for dbname in (stock, ours):
+            times[dbname].append(confirm_fresh(dbname, customer))
+    recorded = {}
+    for dbname in (stock, ours):
+        recorder = Recorder()
+        confirm_fresh(dbname, customer, recorder)
+        recorded[dbname] = recorder.rows
+    for dbname in (stock, ours):
+        median = 1000 * statistics.median(times[dbname])
+        print("%s: %d queries, median %.1f ms" % (dbname, len(recorded[dbname]), median))
+    ratio = statistics.median(times[ours]) / statistics.median(times[stock])
+    print("ratio %.3f" % ratio)
+    stock_q = collections.Counter(q for _w, q in recorded[stock])
+    ours_q = collections.Counter(q for _w, q in recorded[ours])
+    print("\n-- queries of ours not in stock (count, issuer, query):")
+    extra = ours_q - stock_q
+    for who, query in recorded[ours]:
+        if extra[query] > 0:
+            extra[query] -= 1
+            print("  %-60s %s" % (who, query[:110]))
+    print("\n-- queries of stock not in ours:")
+    for query, count in (stock_q - ours_q).items():
+        print("  %d x %s" % (count, query[:140]))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,74 @@ from .res_partner_credit_limit import PARTNER_REF
 SMALL_SET = 20
 _logger = logging.getLogger(__name__)
 
+# Rows (kind, commercial partner id, currency id, amount, count, days late) of
+# _read_credit_figures. Credit used: posted receivables still open, draft
+# customer invoices, confirmed orders not invoiced yet (in order currency).
+CREDIT_USED_SQL = """
+    (SELECT 'receivable', aml.partner_id, NULL::integer,
+            SUM(aml.amount_residual), NULL::bigint, NULL::integer
+       FROM account_move_line aml
+       JOIN account_account acc ON acc.id = aml.account_id
+       JOIN account_move am ON am.id = aml.move_id
+      WHERE aml.partner_id IN %(partners)s AND aml.company_id = %(company)s
+        AND acc.internal_type = 'receivable' AND NOT aml.reconciled
+        -- lines with nothing left add nothing: this condition lets the
+        -- open-lines index (account_move_line.py) serve the query
+        AND aml.amount_residual <> 0
+        AND am.state = 'posted'
+      GROUP BY aml.partner_id)
+    UNION ALL
+    (SELECT 'draft', ai.commercial_partner_id, NULL::integer,
+            SUM(GREATEST(ai.amount_total_company_signed, 0)), NULL, NULL
+       FROM account_invoice ai
+      -- drafts count only as exposure: a draft credit note (or a negative
+      -- draft invoice) is not money and makes no room
+      WHERE ai.commercial_partner_id IN %(partners)s
+        AND ai.company_id = %(company)s
+        AND ai.state = 'draft' AND ai.type = 'out_invoice'
+      GROUP BY ai.commercial_partner_id)
+    UNION ALL
+    (SELECT 'uninvoiced', p.commercial_partner_id, sol.currency_id,
+            SUM(CASE WHEN sol.product_uom_qty > 0
+                     THEN sol.price_total
+                          * (sol.product_uom_qty - sol.qty_invoiced)
+                          / sol.product_uom_qty
+                     ELSE 0 END), NULL, NULL
+       FROM sale_order_line sol
+       JOIN sale_order so ON so.id = sol.order_id
+       JOIN res_partner p ON p.id = so.partner_id
+      -- the orders through their partners' ids (an index lookup per
+      -- contact), not a scan of all the orders for every batch
+      -- (EXPLAIN: 148 ms -> 12 ms for 2,000 customers at 100k)
+      WHERE so.partner_id = ANY(ARRAY(
+                SELECT c.id FROM res_partner c
+                 WHERE c.commercial_partner_id IN %(partners)s))
+        AND so.company_id = %(company)s
+        AND so.state IN ('sale', 'done')
+        AND sol.qty_invoiced < sol.product_uom_qty
+      GROUP BY p.commercial_partner_id, sol.currency_id)"""
+# Invoices overdue by more than the grace days: the due date is the
+# invoice's; without a payment term, the customer's payment days apply.
+OVERDUE_SQL = """
+    (SELECT 'overdue', ai.commercial_partner_id, NULL::integer,
+            SUM(ai.residual_company_signed), COUNT(*),
+            MAX(%(today)s - due.date_due)
+       FROM account_invoice ai
+       JOIN res_partner p ON p.id = ai.commercial_partner_id
+      CROSS JOIN LATERAL (
+            SELECT CASE WHEN ai.payment_term_id IS NULL
+                             AND COALESCE(p.payment_days, 0) > 0
+                        THEN ai.date_invoice + p.payment_days
+                        ELSE ai.date_due END AS date_due) due
+      WHERE ai.commercial_partner_id IN %(partners)s
+        -- the same restriction on p: else PostgreSQL hashes all the
+        -- partners for every batch (EXPLAIN: 201 ms -> 7 ms at 100k)
+        AND p.id IN %(partners)s
+        AND ai.company_id = %(company)s
+        AND ai.type = 'out_invoice' AND ai.state = 'open'
+        AND due.date_due < %(today)s - %(grace)s
+      GROUP BY ai.commercial_partner_id)"""
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
@@ -39,79 +107,62 @@ class ResPartner(models.Model):
         return self._get_credit_used_of(company, self._get_commercial_partner_ids())
 
     @api.model
-    def _get_credit_used_of(self, company, partner_ids):
+    def _get_credit_used_of(self, company, partner_ids, figures=None):
         """_get_credit_used for the given commercial partner ids (callers that
-        have them already save a query per batch)."""
+        have them already save a query per batch); ``figures``: from
+        _read_credit_figures when the caller read them already."""
         partner_ids = tuple(partner_ids)
         if not partner_ids:
             return {}
+        if figures is None:
+            figures = self._read_credit_figures(company, partner_ids)
         company_currency = company.currency_id
-        cr = self.env.cr
         used = dict.fromkeys(partner_ids, 0.0)
-        cr.execute(
-            """
-            SELECT aml.partner_id, SUM(aml.amount_residual)
-              FROM account_move_line aml
-              JOIN account_account acc ON acc.id = aml.account_id
-              JOIN account_move am ON am.id = aml.move_id
-             WHERE aml.partner_id IN %s AND aml.company_id = %s
-               AND acc.internal_type = 'receivable' AND NOT aml.reconciled
-               -- lines with nothing left add nothing: this condition lets
-               -- the open-lines index (account_move_line.py) serve the query
-               AND aml.amount_residual <> 0
-               AND am.state = 'posted'
-             GROUP BY aml.partner_id""",
-            (partner_ids, company.id),
-        )
-        for partner_id, amount in cr.fetchall():
-            used[partner_id] += amount or 0.0
-        cr.execute(
-            """
-            SELECT ai.commercial_partner_id,
-                   SUM(GREATEST(ai.amount_total_company_signed, 0))
-              FROM account_invoice ai
-             -- drafts count only as exposure: a draft credit note (or a
-             -- negative draft invoice) is not money and makes no room
-             WHERE ai.commercial_partner_id IN %s AND ai.company_id = %s
-               AND ai.state = 'draft' AND ai.type = 'out_invoice'
-             GROUP BY ai.commercial_partner_id""",
-            (partner_ids, company.id),
-        )
-        for partner_id, amount in cr.fetchall():
-            used[partner_id] += amount or 0.0
-        cr.execute(
-            """
-            SELECT p.commercial_partner_id, sol.currency_id,
-                   SUM(CASE WHEN sol.product_uom_qty > 0
-                            THEN sol.price_total
-                                 * (sol.product_uom_qty - sol.qty_invoiced)
-                                 / sol.product_uom_qty
-                            ELSE 0 END)
-              FROM sale_order_line sol
-              JOIN sale_order so ON so.id = sol.order_id
-              JOIN res_partner p ON p.id = so.partner_id
-             -- the orders through their partners' ids (an index lookup per
-             -- contact), not a scan of all the orders for every batch
-             -- (EXPLAIN: 148 ms -> 12 ms for 2,000 customers at 100k)
-             WHERE so.partner_id = ANY(ARRAY(
-                       SELECT c.id FROM res_partner c
-                        WHERE c.commercial_partner_id IN %s))
-               AND so.company_id = %s
-               AND so.state IN ('sale', 'done')
-               AND sol.qty_invoiced < sol.product_uom_qty
-             GROUP BY p.commercial_partner_id, sol.currency_id""",
-            (partner_ids, company.id),
-        )
-        Currency = self.env["res.currency"]
-        for partner_id, currency_id, amount in cr.fetchall():
-            if currency_id != company_currency.id:
+        for partner_id, currency_id, amount in figures["used"]:
+            if currency_id and currency_id != company_currency.id:
                 amount = (
-                    Currency.browse(currency_id)
+                    self.env["res.currency"]
+                    .browse(currency_id)
                     .with_context(date=fields.Date.context_today(self))
                     .compute(amount, company_currency)
                 )
             used[partner_id] += amount or 0.0
         return used
+
+    @api.model
+    def _read_credit_figures(self, company, partner_ids, used=True, overdue=False):
+        """What the credit rule weighs, for commercial partners ``partner_ids``
+        in ``company``, in ONE statement whatever their number: {"used":
+        [(partner id, currency id or None, amount)], "overdue": [(partner id,
+        count, amount, days late)]}. ``used``: the credit used (posted
+        receivables still open, draft customer invoices, the part of confirmed
+        orders not invoiced yet, per order currency); ``overdue``: invoices
+        overdue by more than the grace days. One statement rather than one per
+        figure: a confirmation waits for each round trip."""
+        parts = ([CREDIT_USED_SQL] if used else []) + ([OVERDUE_SQL] if overdue else [])
+        figures = {"used": [], "overdue": []}
+        if not partner_ids or not parts:
+            return figures
+        grace = self.env["res.config.settings"].get_customer_management_param(
+            "hold_grace_days"
+        )
+        self.env.cr.execute(
+            " UNION ALL ".join(parts),
+            {
+                "partners": tuple(partner_ids),
+                "company": company.id,
+                "today": fields.Date.from_string(fields.Date.context_today(self)),
+                "grace": grace,
+            },
+        )
+        for kind, partner_id, currency_id, amount, count, days in (
+            self.env.cr.fetchall()
+        ):
+            if kind == "overdue":
+                figures["overdue"].append((partner_id, count, amount, days))
+            else:
+                figures["used"].append((partner_id, currency_id, amount))
+        return figures
 
     # ------------------------------------------------------------------
     # Financial hold: the rule
@@ -142,11 +193,14 @@ class ResPartner(models.Model):
         reasons = {partner_id: [] for partner_id in partner_ids}
         if not partner_ids:
             return reasons
+        figures = self._read_credit_figures(
+            company, partner_ids, used=used is None, overdue=True
+        )
         partners = self.browse(partner_ids)
-        for partner_id, reason in partners._overdue_hold_reasons(company):
+        for partner_id, reason in partners._overdue_hold_reasons(company, figures):
             reasons[partner_id].append(reason)
         if used is None:
-            used = self._get_credit_used_of(company, partner_ids)
+            used = self._get_credit_used_of(company, partner_ids, figures)
         limits = dict(self._get_credit_limits(partner_ids, limits, company))
         over_ids = self._get_over_limit_ids(
             limits.items(), used, extra_amounts, company.currency_id
@@ -237,43 +291,21 @@ class ResPartner(models.Model):
         }
 
     @api.multi
-    def _overdue_hold_reasons(self, company):
+    def _overdue_hold_reasons(self, company, figures=None):
         """[(partner_id, reason)] for customers with invoices overdue by
-        more than the grace days. The due date is the invoice's; when the
-        invoice has no payment term, the customer's payment days apply."""
-        settings = self.env["res.config.settings"]
-        grace = settings.get_customer_management_param("hold_grace_days")
-        today = fields.Date.from_string(fields.Date.context_today(self))
-        self.env.cr.execute(
-            """
-            SELECT ai.commercial_partner_id, COUNT(*), SUM(ai.residual_company_signed),
-                   MAX(%(today)s - due.date_due)
-              FROM account_invoice ai
-              JOIN res_partner p ON p.id = ai.commercial_partner_id
-             CROSS JOIN LATERAL (
-                   SELECT CASE WHEN ai.payment_term_id IS NULL
-                                    AND COALESCE(p.payment_days, 0) > 0
-                               THEN ai.date_invoice + p.payment_days
-                               ELSE ai.date_due END AS date_due) due
-             WHERE ai.commercial_partner_id IN %(partners)s
-               -- the same restriction on p: else PostgreSQL hashes all the
-               -- partners for every batch (EXPLAIN: 201 ms -> 7 ms at 100k)
-               AND p.id IN %(partners)s
-               AND ai.company_id = %(company)s
-               AND ai.type = 'out_invoice' AND ai.state = 'open'
-               AND due.date_due < %(today)s - %(grace)s
-             GROUP BY ai.commercial_partner_id""",
-            {
-                "today": today,
-                "grace": grace,
-                "company": company.id,
-                "partners": tuple(self.ids),
-            },
-        )
-        rows = self.env.cr.fetchall()
+        more than the grace days (see OVERDUE_SQL); ``figures``: from
+        _read_credit_figures(overdue=True) when the caller read them."""
+        if figures is None:
+            figures = self._read_credit_figures(
+                company, self.ids, used=False, overdue=True
+            )
+        rows = figures["overdue"]
         if not rows:
             return []
-        currency = company.currency_id  # may query: only after fetchall()
+        grace = self.env["res.config.settings"].get_customer_management_param(
+            "hold_grace_days"
+        )
+        currency = company.currency_id
         symbol = currency.symbol or currency.name
         # Translated once, not per customer (_() inspects the call stack).
         template = _(

@@ -265,30 +265,17 @@ class SaleOrder(models.Model):
     @api.multi
     def action_confirm(self):
         self.filtered(lambda o: o.state in ("draft", "sent"))._check_credit_hold()
-        # Read before core's write invalidates the cache (the check read them).
-        partner_ids = self.mapped("partner_id.commercial_partner_id").ids
+        # Decided from the customers the check just read (no query): core's
+        # write below drops them from the cache.
+        customers = self.mapped("partner_id.commercial_partner_id")
+        unstarted = customers.filtered(lambda p: not p.customer_since)
+        inactive = customers.filtered(lambda p: p.customer_status == "inactive")
         today = fields.Date.context_today(self)
         with STATE_CHANGES.mark(self):
             result = super(SaleOrder, self).action_confirm()
-        self._after_confirm_partners(partner_ids, today)
+        unstarted._fill_customer_since(today)
+        inactive._reactivate_inactive_customers()
         return result
-
-    @api.model
-    def _after_confirm_partners(self, partner_ids, today):
-        """Customer-since date and reactivation of the customers of freshly
-        confirmed orders; one narrow query finds the few that need either, so
-        a usual confirmation reads no partner again."""
-        self.env.cr.execute(
-            """SELECT id, customer_since IS NULL, customer_status = 'inactive'
-                 FROM res_partner
-                WHERE id IN %s
-                  AND (customer_since IS NULL OR customer_status = 'inactive')""",
-            (tuple(partner_ids) or (0,),),
-        )
-        rows = self.env.cr.fetchall()
-        partners = self.env["res.partner"]
-        partners.browse([r[0] for r in rows if r[1]])._fill_customer_since(today)
-        partners.browse([r[0] for r in rows if r[2]])._reactivate_inactive_customers()
 
     # ------------------------------------------------------------------
     # Financial hold: no order of a held or over-limit customer is confirmed
@@ -467,7 +454,7 @@ class SaleOrder(models.Model):
             ids = [p.id for c, p in groups if c == company]
             amounts = partners._get_credit_used_of(company, ids)
             used.update({(company, pid): amount for pid, amount in amounts.items()})
-        totals = {o.id: o._amount_in_company_currency() for o in confirmed}
+        totals = confirmed._amounts_in_company_currency()
         return {"totals": totals, "used": used}
 
     @api.multi
@@ -475,9 +462,11 @@ class SaleOrder(models.Model):
         """Check the increase of the confirmed orders of ``before``
         (_credit_snapshot) with the credit rule."""
         increases = {}
-        for order in self.browse(list(before["totals"])).exists():
+        orders = self.browse(list(before["totals"])).exists()
+        totals = orders._amounts_in_company_currency()
+        for order in orders:
             currency = order.company_id.currency_id
-            increase = order._amount_in_company_currency() - before["totals"][order.id]
+            increase = totals[order.id] - before["totals"][order.id]
             if currency.compare_amounts(increase, 0.0) > 0:
                 increases[order.id] = increase
         if increases:
@@ -511,17 +500,50 @@ class SaleOrder(models.Model):
 
     @api.multi
     def _amount_in_company_currency(self):
-        total = 0.0
+        return sum(self._amounts_in_company_currency().values())
+
+    @api.multi
+    def _amounts_in_company_currency(self):
+        """{order id: total in its company's currency}."""
+        Currency = self.env["res.currency"]
+        currencies = self._get_order_currencies()
+        amounts = {}
         for order in self:
-            company_currency = order.company_id.currency_id
-            if order.currency_id == company_currency:
-                # No conversion: spares the dated environment and its reads.
-                total += order.amount_total
-                continue
-            total += order.currency_id.with_context(date=order.date_order).compute(
-                order.amount_total, company_currency
+            currency_id, company_currency_id = currencies[order.id]
+            amounts[order.id] = order.amount_total
+            if currency_id != company_currency_id:
+                amounts[order.id] = (
+                    Currency.browse(currency_id)
+                    .with_context(date=order.date_order)
+                    .compute(order.amount_total, Currency.browse(company_currency_id))
+                )
+        return amounts
+
+    @api.multi
+    def _get_order_currencies(self):
+        """{order id: (order currency id, company currency id)}, in one query
+        for saved orders: through the ORM, the company and pricelist reads
+        (and the company record rule) cost three queries a confirmation."""
+        ids = tuple(order_id for order_id in self.ids if isinstance(order_id, int))
+        currencies = {}
+        if ids:
+            self.env.cr.execute(
+                """
+                SELECT so.id, pl.currency_id, c.currency_id
+                  FROM sale_order so
+                  JOIN product_pricelist pl ON pl.id = so.pricelist_id
+                  JOIN res_company c ON c.id = so.company_id
+                 WHERE so.id IN %s""",
+                (ids,),
             )
-        return total
+            currencies = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for order in self:
+            if order.id not in currencies:  # a new record, or no company
+                currencies[order.id] = (
+                    order.currency_id.id,
+                    order.company_id.currency_id.id,
+                )
+        return currencies
 
     @api.multi
     def _refusal_message(self, verdict):

@@ -152,3 +152,23 @@ class TestBenchProperties(SalesCase):
             counts.append(self._queries(order.action_confirm))
             self.assertEqual(order.state, "sale")
         self.assertEqual(counts[0], counts[1])
+
+    def test_credit_check_of_a_confirmation_costs_few_queries(self):
+        """The module's part of a confirmation, for a customer with invoices,
+        orders and a limit, once core has the order and its customer in hand:
+        the lock, the order currencies, the limit, one statement for the
+        credit used and the overdue invoices, and the company currency."""
+        partner = self._create_customer("Checked", credit_limit=100000.0)
+        for _i in range(3):
+            self._open_invoice(partner, 10.0, "2026-11-20", "2026-12-20")
+            self._order(partner, 10.0, confirm=True)
+        order = self._order(partner, 10.0)
+        self.Partner.invalidate_cache()
+        order.invalidate_cache()
+        order.read()  # what core's confirmation reads anyway
+        order.partner_id.read()
+        self.env.user.company_id  # the request's user is in hand too
+        before = self.env.cr.sql_log_count
+        with patch.object(fields.Date, "context_today", lambda *a, **k: TODAY):
+            order._check_credit_hold()
+        self.assertLessEqual(self.env.cr.sql_log_count - before, 6)
