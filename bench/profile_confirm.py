@@ -39,7 +39,8 @@ def normalize(query):
     if isinstance(query, bytes):
         query = query.decode()
     text = re.sub(r"\s+", " ", query)
-    return re.sub(r'^SELECT "(\w+)"\."id" as "id",.*? FROM ', r"SELECT \1.* FROM ", text)
+    columns = r'^SELECT "(\w+)"\."id" as "id",.*? FROM '
+    return re.sub(columns, r"SELECT \1.* FROM ", text)
 
 
 class Recorder:
@@ -120,7 +121,8 @@ def main():
         recorded[dbname] = recorder.rows
     for dbname in (stock, ours):
         median = 1000 * statistics.median(times[dbname])
-        print("%s: %d queries, median %.1f ms" % (dbname, len(recorded[dbname]), median))
+        count = len(recorded[dbname])
+        print("%s: %d queries, median %.1f ms" % (dbname, count, median))
     ratio = statistics.median(times[ours]) / statistics.median(times[stock])
     print("ratio %.3f" % ratio)
     stock_q = collections.Counter(q for _w, q in recorded[stock])

@@ -16,7 +16,11 @@ from psycopg2.extras import execute_values
 from odoo import _, api, fields, models
 from odoo.tools import formatLang, html_escape
 
-from .res_partner_credit_limit import PARTNER_REF
+from .res_partner_credit_limit import (
+    CREDIT_LIMITS_SELECT,
+    CREDIT_LIMITS_WITH,
+    PARTNER_REF,
+)
 
 # Up to this many partners the credit rule reads through the ORM cache (a
 # confirmation); beyond, in plain SQL (the hold review's batches).
@@ -24,7 +28,17 @@ SMALL_SET = 20
 _logger = logging.getLogger(__name__)
 
 # Rows (kind, commercial partner id, currency id, amount, count, days late) of
-# _read_credit_figures. Credit used: posted receivables still open, draft
+# _read_credit_figures. The credit limit, first: its float type is the
+# column's (after CREDIT_LIMITS_WITH).
+LIMIT_SQL = (
+    """
+    (SELECT 'limit', l.id, NULL::integer, l.credit_limit, NULL::bigint,
+            NULL::integer
+       FROM ("""
+    + CREDIT_LIMITS_SELECT
+    + """) l)"""
+)
+# Credit used: posted receivables still open, draft
 # customer invoices, confirmed orders not invoiced yet (in order currency).
 CREDIT_USED_SQL = """
     (SELECT 'receivable', aml.partner_id, NULL::integer,
@@ -119,6 +133,8 @@ class ResPartner(models.Model):
         company_currency = company.currency_id
         used = dict.fromkeys(partner_ids, 0.0)
         for partner_id, currency_id, amount in figures["used"]:
+            if partner_id not in used:
+                continue  # figures read for more partners
             if currency_id and currency_id != company_currency.id:
                 amount = (
                     self.env["res.currency"]
@@ -130,35 +146,43 @@ class ResPartner(models.Model):
         return used
 
     @api.model
-    def _read_credit_figures(self, company, partner_ids, used=True, overdue=False):
+    def _read_credit_figures(  # pylint: disable=too-many-arguments
+        self, company, partner_ids, used=True, overdue=False, limits=False
+    ):
         """What the credit rule weighs, for commercial partners ``partner_ids``
         in ``company``, in ONE statement whatever their number: {"used":
         [(partner id, currency id or None, amount)], "overdue": [(partner id,
-        count, amount, days late)]}. ``used``: the credit used (posted
-        receivables still open, draft customer invoices, the part of confirmed
-        orders not invoiced yet, per order currency); ``overdue``: invoices
-        overdue by more than the grace days. One statement rather than one per
-        figure: a confirmation waits for each round trip."""
-        parts = ([CREDIT_USED_SQL] if used else []) + ([OVERDUE_SQL] if overdue else [])
-        figures = {"used": [], "overdue": []}
+        count, amount, days late)], "limits": {partner id: credit limit}}.
+        ``used``: the credit used (posted receivables still open, draft
+        customer invoices, the part of confirmed orders not invoiced yet, per
+        order currency); ``overdue``: invoices overdue by more than the grace
+        days; ``limits``: the limits in ``company``. One statement rather than
+        one per figure: a confirmation waits for each round trip."""
+        parts = (
+            ([LIMIT_SQL] if limits else [])
+            + ([CREDIT_USED_SQL] if used else [])
+            + ([OVERDUE_SQL] if overdue else [])
+        )
+        figures = {"used": [], "overdue": [], "limits": {}}
         if not partner_ids or not parts:
             return figures
-        grace = self.env["res.config.settings"].get_customer_management_param(
-            "hold_grace_days"
-        )
+        statement = " UNION ALL ".join(parts)
         self.env.cr.execute(
-            " UNION ALL ".join(parts),
-            {
-                "partners": tuple(partner_ids),
-                "company": company.id,
-                "today": fields.Date.from_string(fields.Date.context_today(self)),
-                "grace": grace,
-            },
+            (CREDIT_LIMITS_WITH + statement) if limits else statement,
+            dict(
+                self._credit_limits_params(partner_ids, company),
+                today=fields.Date.from_string(fields.Date.context_today(self)),
+                grace=self.env["res.config.settings"].get_customer_management_param(
+                    "hold_grace_days"
+                ),
+            ),
         )
         for kind, partner_id, currency_id, amount, count, days in (
             self.env.cr.fetchall()
         ):
-            if kind == "overdue":
+            if kind == "limit":
+                figures["limits"][partner_id] = amount
+            elif kind == "overdue":
                 figures["overdue"].append((partner_id, count, amount, days))
             else:
                 figures["used"].append((partner_id, currency_id, amount))
@@ -168,8 +192,8 @@ class ResPartner(models.Model):
     # Financial hold: the rule
     # ------------------------------------------------------------------
     @api.multi
-    def _credit_hold_reasons(
-        self, company=None, extra_amounts=None, limits=None, used=None
+    def _credit_hold_reasons(  # pylint: disable=too-many-arguments
+        self, company=None, extra_amounts=None, limits=None, used=None, figures=None
     ):
         """The financial-hold rule, in one place, for the commercial partners
         of ``self``: {commercial_partner_id: [reason, ...]}, an empty list when
@@ -181,7 +205,9 @@ class ResPartner(models.Model):
         go past the limit"; without them it means "limit used up".
         ``limits`` ({partner id: credit limit}): when the caller has read
         them for commercial partners ``self`` (the hold review), they are not
-        looked up again; ``used`` ({partner id: credit used}) likewise.
+        looked up again; ``used`` ({partner id: credit used}) likewise;
+        ``figures``: _read_credit_figures(overdue=True, used=used is None)
+        for at least these partners.
         A constant number of queries whatever the number of partners/invoices.
         """
         company = company or self.env.user.company_id
@@ -193,12 +219,14 @@ class ResPartner(models.Model):
         reasons = {partner_id: [] for partner_id in partner_ids}
         if not partner_ids:
             return reasons
-        figures = self._read_credit_figures(
-            company, partner_ids, used=used is None, overdue=True
-        )
+        if figures is None:
+            figures = self._read_credit_figures(
+                company, partner_ids, used=used is None, overdue=True
+            )
         partners = self.browse(partner_ids)
         for partner_id, reason in partners._overdue_hold_reasons(company, figures):
-            reasons[partner_id].append(reason)
+            if partner_id in reasons:
+                reasons[partner_id].append(reason)
         if used is None:
             used = self._get_credit_used_of(company, partner_ids, figures)
         limits = dict(self._get_credit_limits(partner_ids, limits, company))

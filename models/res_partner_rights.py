@@ -361,8 +361,8 @@ class ResPartner(models.Model):
     # Numbers stored before they were checked
     # ------------------------------------------------------------------
     @api.multi
-    def _credit_hold_reasons(
-        self, company=None, extra_amounts=None, limits=None, used=None
+    def _credit_hold_reasons(  # pylint: disable=too-many-arguments
+        self, company=None, extra_amounts=None, limits=None, used=None, figures=None
     ):
         """A customer whose stored credit numbers are not finite (NaN,
         infinity: written before they were checked) is held until a Credit
@@ -373,19 +373,22 @@ class ResPartner(models.Model):
             unusable = self._get_unusable_number_ids(list(limits), limits)
             limits = {pid: 0.0 if pid in unusable else v for pid, v in limits.items()}
         else:
-            # Read here in one query, also for the rule below: through the
-            # ORM a company-dependent limit costs four. The rule skips the
-            # unusable ones.
-            limits = {
-                row[0]: row[4]
-                for row in self._read_credit_limits(
-                    self._get_commercial_partner_ids(), company
+            # The limits read here with the rest of what the rule weighs, in
+            # one statement (through the ORM a company-dependent limit costs
+            # four queries). The rule skips the unusable ones.
+            if figures is None:
+                figures = self._read_credit_figures(
+                    company,
+                    self._get_commercial_partner_ids(),
+                    used=used is None,
+                    overdue=True,
+                    limits=True,
                 )
-            }
+            limits = figures["limits"]
             unusable = self._get_unusable_number_ids(list(limits), limits)
             limits = {pid: v for pid, v in limits.items() if pid not in unusable}
         reasons = super(ResPartner, self)._credit_hold_reasons(
-            company, extra_amounts, limits, used
+            company, extra_amounts, limits, used, figures
         )
         if unusable:
             message = _(

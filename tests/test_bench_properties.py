@@ -167,7 +167,7 @@ class TestBenchProperties(SalesCase):
         order.invalidate_cache()
         order.read()  # what core's confirmation reads anyway
         order.partner_id.read()
-        self.env.user.company_id  # the request's user is in hand too
+        self.assertTrue(self.env.user.company_id)  # the request's user, in hand
         before = self.env.cr.sql_log_count
         with patch.object(fields.Date, "context_today", lambda *a, **k: TODAY):
             order._check_credit_hold()
