@@ -270,10 +270,10 @@ class SaleOrder(models.Model):
         customers = self.mapped("partner_id.commercial_partner_id")
         unstarted = customers.filtered(lambda p: not p.customer_since)
         inactive = customers.filtered(lambda p: p.customer_status == "inactive")
-        today = fields.Date.context_today(self)
         with STATE_CHANGES.mark(self):
             result = super(SaleOrder, self).action_confirm()
-        unstarted._fill_customer_since(today)
+        if unstarted:
+            unstarted._fill_customer_since(customers._credit_today())
         inactive._reactivate_inactive_customers()
         return result
 
