@@ -5,13 +5,13 @@ from lxml import etree
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
-from .metrics_common import MetricsCase, frozen_now
+from .common import SalesCase, freeze_clock
 
 EAST = "Pacific/Kiritimati"  # UTC+14
 WEST = "Pacific/Pago_Pago"   # UTC-11
 
 
-class TestFollowup(MetricsCase):
+class TestFollowup(SalesCase):
     """Expected close date, next follow-up date and urgency of the A-E classes."""
 
     def _classified(self, name, prospect_class, last_followup):
@@ -85,7 +85,7 @@ class TestFollowup(MetricsCase):
         self.assertFalse(self.Partner._get_followup_urgency(None, today))
 
     def test_urgency_is_stored_searchable_and_refreshed_by_the_batch(self):
-        with frozen_now("2019-03-01 12:00:00"):
+        with freeze_clock(utc="2019-03-01 12:00:00"):
             partner = self._classified("Monthly", "d", "2019-03-01")
         self.assertEqual(partner.next_followup_date, "2019-03-31")
         self.assertEqual(partner.followup_urgency, "expedited")
@@ -102,7 +102,7 @@ class TestFollowup(MetricsCase):
     def test_today_follows_the_user_timezone_around_midnight(self):
         # 22:30 UTC on 28 February: 1 March in Kiritimati, 28 February in Pago Pago.
         partner = self._classified("Around midnight", "b", "2019-03-01")  # due 8 March
-        with frozen_now("2019-02-28 22:30:00"):
+        with freeze_clock(utc="2019-02-28 22:30:00"):
             partner.with_context(tz=EAST)._compute_next_followup_batch()
             self.assertEqual(partner.followup_urgency, "urgent")
             partner.with_context(tz=WEST)._compute_next_followup_batch()
@@ -116,7 +116,7 @@ class TestFollowup(MetricsCase):
             self.assertEqual(partner.followup_urgency, "urgent")
 
     def test_expected_close_date_suggested_from_class(self):
-        with frozen_now("2019-01-31 12:00:00"):
+        with freeze_clock(utc="2019-01-31 12:00:00"):
             for prospect_class, expected in (("a", "2019-02-28"), ("b", "2019-04-30"),
                                              ("c", "2019-07-31"), ("d", False),
                                              ("e", False)):
@@ -126,14 +126,14 @@ class TestFollowup(MetricsCase):
                 self.assertEqual(record.expected_close_date, expected, prospect_class)
 
     def test_expected_close_date_kept_when_already_set(self):
-        with frozen_now("2019-01-31 12:00:00"):
+        with freeze_clock(utc="2019-01-31 12:00:00"):
             record = self.Partner.new({"name": "New", "prospect_class": "a",
                                        "expected_close_date": "2019-12-24"})
             record._onchange_prospect_class_expected_close()
         self.assertEqual(record.expected_close_date, "2019-12-24")
 
     def test_expected_close_date_in_user_timezone(self):
-        with frozen_now("2019-02-28 22:30:00"):
+        with freeze_clock(utc="2019-02-28 22:30:00"):
             east = self.Partner.with_context(tz=EAST).new({"prospect_class": "a"})
             east._onchange_prospect_class_expected_close()
             west = self.Partner.with_context(tz=WEST).new({"prospect_class": "a"})
@@ -165,7 +165,7 @@ class TestFollowup(MetricsCase):
                          today_due | this_week)
 
 
-class TestRelationshipCategory(MetricsCase):
+class TestRelationshipCategory(SalesCase):
     """relationship_category from orders, invoices, users and referrals at a
     fixed date (today = 15 June 2019, defaults 90 / 365 days)."""
 
@@ -182,31 +182,33 @@ class TestRelationshipCategory(MetricsCase):
 
     def test_quotations_and_cancelled_orders_are_no_purchase(self):
         partner = self._create_customer("Quoted")
-        self._order(partner, False, confirm=False)
-        self._order(partner, "2019-06-01 10:00:00").action_cancel()
+        self._order(partner)
+        self._order(partner, confirmation_date="2019-06-01 10:00:00").action_cancel()
         self.assertEqual(self._category(partner), "undefined")
 
     def test_active_paying_up_to_90_days(self):
         partner = self._create_customer("Paying")
-        self._order(partner, "2019-03-17 10:00:00")  # 90 days before 15 June
+        self._order(
+            partner, confirmation_date="2019-03-17 10:00:00"
+        )  # 90 days before 15 June
         self.assertEqual(self._category(partner), "active_paying")
 
     def test_active_occasional_from_91_to_364_days(self):
         partner = self._create_customer("Occasional")
-        self._order(partner, "2019-03-16 10:00:00")  # 91 days
+        self._order(partner, confirmation_date="2019-03-16 10:00:00")  # 91 days
         self.assertEqual(self._category(partner), "active_occasional")
         other = self._create_customer("Occasional too")
-        self._order(other, "2018-06-16 10:00:00")  # 364 days
+        self._order(other, confirmation_date="2018-06-16 10:00:00")  # 364 days
         self.assertEqual(self._category(other), "active_occasional")
 
     def test_non_active_from_365_days(self):
         partner = self._create_customer("Sleeping")
-        self._order(partner, "2018-06-15 10:00:00")  # 365 days
+        self._order(partner, confirmation_date="2018-06-15 10:00:00")  # 365 days
         self.assertEqual(self._category(partner), "non_active")
 
     def test_latest_purchase_wins_and_invoices_count(self):
         partner = self._create_customer("Invoiced only")
-        self._order(partner, "2017-01-10 10:00:00")
+        self._order(partner, confirmation_date="2017-01-10 10:00:00")
         self.assertEqual(self._category(partner), "non_active")
         self._invoice(partner, 50.0, "2019-06-01")
         self.assertEqual(self._category(partner), "active_paying")
@@ -217,14 +219,14 @@ class TestRelationshipCategory(MetricsCase):
     def test_orders_of_contacts_count_for_the_company(self):
         partner = self._create_customer("Company")
         contact = self.Partner.create({"name": "Buyer", "parent_id": partner.id})
-        self._order(contact, "2019-06-01 10:00:00")
+        self._order(contact, confirmation_date="2019-06-01 10:00:00")
         # Asked for the contact, computed (and stored) on its commercial entity.
         self.assertEqual(self._category(contact), "undefined")
         self.assertEqual(partner.relationship_category, "active_paying")
 
     def test_settings_change_the_periods(self):
         partner = self._create_customer("Configurable")
-        self._order(partner, "2019-04-16 10:00:00")  # 60 days
+        self._order(partner, confirmation_date="2019-04-16 10:00:00")  # 60 days
         self._set_params(active_paying_days=30, non_active_days=50)
         self.assertEqual(self._category(partner), "non_active")
         self._set_params(active_paying_days=30, non_active_days=120)
@@ -233,7 +235,7 @@ class TestRelationshipCategory(MetricsCase):
     def test_purchase_date_in_user_timezone(self):
         partner = self._create_customer("Late night order")
         # 16 March 23:30 UTC is 17 March in Kiritimati: 90 days, still paying.
-        self._order(partner, "2019-03-16 23:30:00")
+        self._order(partner, confirmation_date="2019-03-16 23:30:00")
         self.assertEqual(self._category(partner, tz="UTC"), "active_occasional")
         self.assertEqual(self._category(partner, tz=EAST), "active_paying")
         self.assertEqual(self._category(partner, tz=WEST), "active_occasional")
@@ -242,7 +244,7 @@ class TestRelationshipCategory(MetricsCase):
         referrer = self._create_customer("Referrer")
         self._create_customer("Referred", parent_customer_id=referrer.id)
         self.assertEqual(self._category(referrer), "referrer")
-        self._order(referrer, "2019-06-01 10:00:00")
+        self._order(referrer, confirmation_date="2019-06-01 10:00:00")
         self.assertEqual(self._category(referrer), "active_paying")
 
     def test_internal_users_and_former_employees(self):
@@ -252,7 +254,7 @@ class TestRelationshipCategory(MetricsCase):
         portal = self._create_user("portal_cm", ["base.group_portal"])
         for user in employee | former | portal:
             user.partner_id.write({"customer": True})
-        self._order(employee.partner_id, "2019-06-01 10:00:00")
+        self._order(employee.partner_id, confirmation_date="2019-06-01 10:00:00")
         self.assertEqual(self._category(employee.partner_id), "internal")
         self.assertEqual(self._category(former.partner_id), "internal")
         self.assertEqual(self._category(portal.partner_id), "undefined")
@@ -260,7 +262,7 @@ class TestRelationshipCategory(MetricsCase):
     def test_lost_and_influencer_set_by_hand_are_kept(self):
         lost = self._create_customer("Gone elsewhere")
         influencer = self._create_customer("Centre of influence")
-        self._order(lost, "2019-06-01 10:00:00")
+        self._order(lost, confirmation_date="2019-06-01 10:00:00")
         self._create_customer("Referred by influencer",
                               parent_customer_id=influencer.id)
         lost.sudo(self.customer_user).write({"relationship_category": "lost"})
@@ -279,15 +281,15 @@ class TestRelationshipCategory(MetricsCase):
         paying = self._create_customer("Batch paying")
         sleeping = self._create_customer("Batch sleeping")
         nobody = self._create_customer("Batch nobody")
-        self._order(paying, "2019-06-01 10:00:00")
-        self._order(sleeping, "2017-06-01 10:00:00")
+        self._order(paying, confirmation_date="2019-06-01 10:00:00")
+        self._order(sleeping, confirmation_date="2017-06-01 10:00:00")
         (paying | sleeping | nobody)._compute_relationship_category_batch(
             today=self.today)
         self.assertEqual((paying | sleeping | nobody).mapped("relationship_category"),
                          ["active_paying", "non_active", "undefined"])
 
 
-class TestMetricsSettings(MetricsCase):
+class TestMetricsSettings(SalesCase):
     """The metric settings are validated before anything is stored."""
 
     def _settings(self, **values):

@@ -5,11 +5,7 @@ import psycopg2
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import mute_logger
 
-from .common import CustomerCase
-
-
-def _today(date):
-    return mock.patch("odoo.fields.Date.context_today", return_value=date)
+from .common import CustomerCase, SalesCase, freeze_clock
 
 
 class TestQuotationDefaults(CustomerCase):
@@ -104,10 +100,10 @@ class TestQuotationDefaults(CustomerCase):
             "partner_id": other.id, "currency_id": self.usd.id,
             "payment_term_id": self.term_45.id, "date_start": "2030-03-01",
             "state": "active"})
-        with _today("2030-02-28"):
+        with freeze_clock("2030-02-28"):
             order = self.SaleOrder.create({"partner_id": other.id})
         self.assertFalse(order.payment_term_id)
-        with _today("2030-03-01"):
+        with freeze_clock("2030-03-01"):
             order = self.SaleOrder.create({"partner_id": other.id})
         self.assertEqual(order.payment_term_id, self.term_45)
 
@@ -130,39 +126,30 @@ class TestQuotationDefaults(CustomerCase):
                          self.default_pricelist)
 
 
-class TestCustomerSince(CustomerCase):
+class TestCustomerSince(SalesCase):
 
     @classmethod
     def setUpClass(cls):
         super(TestCustomerSince, cls).setUpClass()
-        cls.product = cls.env["product.product"].create({
-            "name": "Terms widget", "list_price": 10.0, "type": "consu"})
         cls.customer = cls._create_customer("First Order Co")
         cls.contact = cls.Partner.create({"name": "Carl Contact",
                                           "parent_id": cls.customer.id})
-
-    @classmethod
-    def _order(cls, partner):
-        return cls.env["sale.order"].create({
-            "partner_id": partner.id,
-            "order_line": [(0, 0, {"product_id": cls.product.id,
-                                   "product_uom_qty": 1})]})
 
     def test_set_on_first_confirmation_only(self):
         self.assertFalse(self.customer.customer_since)
         quotation = self._order(self.customer)
         self.assertFalse(self.customer.customer_since)  # a quotation is not enough
-        with _today("2030-05-06"):
+        with freeze_clock("2030-05-06"):
             self._order(self.contact).action_confirm()
         self.assertEqual(self.customer.customer_since, "2030-05-06")
         self.assertFalse(self.contact.customer_since)
-        with _today("2030-07-01"):
+        with freeze_clock("2030-07-01"):
             quotation.action_confirm()
         self.assertEqual(self.customer.customer_since, "2030-05-06")
 
     def test_manual_date_is_kept(self):
         self.customer.sudo(self.customer_user).write({"customer_since": "2010-01-01"})
-        with _today("2030-05-06"):
+        with freeze_clock("2030-05-06"):
             self._order(self.customer).action_confirm()
         self.assertEqual(self.customer.customer_since, "2010-01-01")
 
@@ -179,7 +166,7 @@ class TestCustomerSince(CustomerCase):
                 writes.append(records.ids)
             return original(records, vals)
 
-        with _today("2030-01-02"), mock.patch.object(Partner, "write", spy):
+        with freeze_clock("2030-01-02"), mock.patch.object(Partner, "write", spy):
             orders.action_confirm()
         self.assertEqual(len(writes), 1)
         self.assertEqual(sorted(writes[0]), sorted((self.customer | other).ids))
@@ -193,7 +180,7 @@ class TestCustomerSince(CustomerCase):
         order.user_id = salesman
         with self.assertRaises(AccessError):
             self.customer.sudo(salesman).write({"customer_since": "2030-01-01"})
-        with _today("2030-01-03"):
+        with freeze_clock("2030-01-03"):
             order.sudo(salesman)._update_customer_since()
         self.assertEqual(self.customer.customer_since, "2030-01-03")
 

@@ -33,9 +33,9 @@ class TestCreditUsed(SalesCase):
         self.assertAlmostEqual(self._credit_used(), 400.0)  # draft invoice
         invoice.action_invoice_open()
         self.assertAlmostEqual(self._credit_used(), 400.0)  # open receivable
-        self._pay(invoice, 150.0)
+        self._pay(invoice, amount=150.0)
         self.assertAlmostEqual(self._credit_used(), 250.0)
-        self._pay(invoice, 250.0)
+        self._pay(invoice, amount=250.0)
         self.assertAlmostEqual(self._credit_used(), 0.0)
 
     def test_other_company_orders_do_not_count(self):

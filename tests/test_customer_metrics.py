@@ -1,10 +1,10 @@
 from odoo.exceptions import AccessError
 
 from ..models.sale_order import STATE_CHANGES
-from .metrics_common import MetricsCase, frozen_now
+from .common import SalesCase, freeze_clock
 
 
-class TestPaymentBehaviour(MetricsCase):
+class TestPaymentBehaviour(SalesCase):
     """avg_days_late, late_invoice_count and payment_reliability from real
     invoices and payments, on 30 June 2019 (12 months: 1 July 2018 - 30 June 2019)."""
 
@@ -19,15 +19,15 @@ class TestPaymentBehaviour(MetricsCase):
     def test_paid_late_partly_paid_open_past_due_and_on_time(self):
         partner = self._create_customer("Mixed Payer")
         on_time = self._invoice(partner, 100.0, "2019-03-01", "2019-03-31")
-        self._pay(on_time, "2019-03-20")
+        self._pay(on_time, date="2019-03-20")
         late = self._invoice(partner, 100.0, "2019-03-01", "2019-03-31")
-        self._pay(late, "2019-04-15")                         # 15 days late
+        self._pay(late, date="2019-04-15")  # 15 days late
         two_payments = self._invoice(partner, 100.0, "2019-03-01", "2019-03-31")
-        self._pay(two_payments, "2019-04-05", 40.0)
-        self._pay(two_payments, "2019-04-20", 60.0)           # paid 20 days late
+        self._pay(two_payments, date="2019-04-05", amount=40.0)
+        self._pay(two_payments, date="2019-04-20", amount=60.0)  # paid 20 days late
         self.assertEqual(two_payments.state, "paid")
         partly_paid = self._invoice(partner, 100.0, "2019-05-11", "2019-06-10")
-        self._pay(partly_paid, "2019-06-05", 30.0)            # open, 20 days past due
+        self._pay(partly_paid, date="2019-06-05", amount=30.0)  # open, 20 days past due
         self._invoice(partner, 100.0, "2019-06-15", "2019-07-15")  # not due yet
         # (0 + 15 + 20 + 20) / 4 = 13.75 -> watch (average above 7, 3 late)
         self.assertEqual(self._behaviour(partner), (13.8, 3, "watch"))
@@ -37,31 +37,34 @@ class TestPaymentBehaviour(MetricsCase):
         self._invoice(partner, 100.0, "2018-06-30", "2018-06-30")   # before the period
         self._invoice(partner, 100.0, "2018-07-01", "2019-06-20")   # 10 days past due
         self._invoice(partner, 100.0, "2019-01-01", "2019-01-01", validate=False)
-        self._invoice(partner, 40.0, "2019-01-01", "2019-01-01",
-                      invoice_type="out_refund")
+        self._invoice(partner, 40.0, "2019-01-01", "2019-01-01", refund=True)
         self.assertEqual(self._behaviour(partner), (10.0, 1, "watch"))
 
     def test_good_payer(self):
         partner = self._create_customer("Punctual")
         for day in ("2019-01-10", "2019-02-10", "2019-03-10"):
-            self._pay(self._invoice(partner, 100.0, day, day), day)
+            self._pay(self._invoice(partner, 100.0, day, day), date=day)
         self.assertEqual(self._behaviour(partner), (0.0, 0, "good"))
 
     def test_one_late_invoice_below_the_watch_thresholds_is_good(self):
         partner = self._create_customer("Once Late")
-        self._pay(self._invoice(partner, 100.0, "2019-01-10"), "2019-01-10")
-        self._pay(self._invoice(partner, 100.0, "2019-02-10"), "2019-02-22")
+        self._pay(self._invoice(partner, 100.0, "2019-01-10"), date="2019-01-10")
+        self._pay(self._invoice(partner, 100.0, "2019-02-10"), date="2019-02-22")
         # One late invoice (< 2), average 6 days (not above 7).
         self.assertEqual(self._behaviour(partner), (6.0, 1, "good"))
 
     def test_poor_payer_by_average_or_by_count(self):
         slow = self._create_customer("Very Slow")
-        self._pay(self._invoice(slow, 100.0, "2019-01-01", "2019-01-31"), "2019-03-17")
+        self._pay(
+            self._invoice(slow, 100.0, "2019-01-01", "2019-01-31"), date="2019-03-17"
+        )
         self.assertEqual(self._behaviour(slow), (45.0, 1, "poor"))
         often = self._create_customer("Often Late")
         for month in range(1, 6):
             due = "2019-%02d-01" % month
-            self._pay(self._invoice(often, 100.0, due, due), "2019-%02d-03" % month)
+            self._pay(
+                self._invoice(often, 100.0, due, due), date="2019-%02d-03" % month
+            )
         self.assertEqual(self._behaviour(often), (2.0, 5, "poor"))
 
     def test_no_invoice_due_means_no_rating(self):
@@ -79,14 +82,14 @@ class TestPaymentBehaviour(MetricsCase):
     def test_thresholds_are_settings(self):
         partner = self._create_customer("Configurable Payer")
         invoice = self._invoice(partner, 100.0, "2019-01-01", "2019-01-31")
-        self._pay(invoice, "2019-03-17")
+        self._pay(invoice, date="2019-03-17")
         self._set_params(reliability_poor_days=60, reliability_watch_days=50)
         self.assertEqual(self._behaviour(partner), (45.0, 1, "good"))
         self._set_params(reliability_watch_count=1)
         self.assertEqual(self._behaviour(partner), (45.0, 1, "watch"))
 
 
-class TestSuggestedRating(MetricsCase):
+class TestSuggestedRating(SalesCase):
     """suggested_rating from 12-month revenue, support load and discounts; the
     'rating differs' flag and filter."""
 
@@ -115,7 +118,7 @@ class TestSuggestedRating(MetricsCase):
         partner = self._create_customer("Revenue Co")
         self._invoice(partner, 25000.0, "2019-01-15")
         self.assertEqual(self._suggested(partner), "b")
-        self._invoice(partner, 6000.0, "2019-02-15", invoice_type="out_refund")
+        self._invoice(partner, 6000.0, "2019-02-15", refund=True)
         self.assertEqual(self._suggested(partner), "c")      # 19,000
         self._invoice(partner, 90000.0, "2018-06-30")          # outside the period
         self._invoice(partner, 90000.0, "2019-06-01", validate=False)  # draft
@@ -148,9 +151,9 @@ class TestSuggestedRating(MetricsCase):
     def test_average_discount_pulls_down(self):
         partner = self._create_customer("Haggler")
         # Orders first: the credit hold refuses orders once invoices are overdue.
-        self._order(partner, "2019-02-01 10:00:00", discount=15.0)
-        self._order(partner, "2019-03-01 10:00:00", discount=5.0)
-        third = self._order(partner, False, discount=12.0, confirm=False)
+        self._order(partner, confirmation_date="2019-02-01 10:00:00", discount=15.0)
+        self._order(partner, confirmation_date="2019-03-01 10:00:00", discount=5.0)
+        third = self._order(partner, discount=12.0)
         self._invoice(partner, 30000.0, "2019-03-01")
         self.assertEqual(self._suggested(partner), "b")      # average 10 %: not above
         with STATE_CHANGES.mark(third):  # past the overdue hold, as if then
@@ -161,7 +164,7 @@ class TestSuggestedRating(MetricsCase):
 
     def test_old_orders_discounts_ignored(self):
         partner = self._create_customer("Reformed Haggler")
-        self._order(partner, "2018-06-30 10:00:00", discount=50.0)
+        self._order(partner, confirmation_date="2018-06-30 10:00:00", discount=50.0)
         self._invoice(partner, 30000.0, "2019-03-01")
         self.assertEqual(self._suggested(partner), "b")
 
@@ -188,7 +191,7 @@ class TestSuggestedRating(MetricsCase):
         self.assertEqual(values.mapped("new_value_char"), ["B"])
 
 
-class TestRecomputeMetrics(MetricsCase):
+class TestRecomputeMetrics(SalesCase):
     """action_recompute_customer_metrics(): rights, scope and query count."""
 
     def _prepare(self, count):
@@ -202,7 +205,9 @@ class TestRecomputeMetrics(MetricsCase):
                 "name": "Batch %s %s" % (count, index), "is_company": True,
                 "customer": True, "prospect_class": "b",
                 "last_followup_date": "2019-06-20"})
-        self._order(partners[0], "2019-05-02 10:00:00")  # before any overdue invoice
+        self._order(
+            partners[0], confirmation_date="2019-05-02 10:00:00"
+        )  # before any overdue invoice
         invoices = self.env["account.invoice"]
         for partner in partners[:2]:
             invoices |= self._invoice(partner, 30000.0, "2019-05-01", "2019-05-31",
@@ -218,7 +223,7 @@ class TestRecomputeMetrics(MetricsCase):
 
     def test_everything_recomputed(self):
         partners = self._prepare(2)
-        with frozen_now("2019-06-30 12:00:00"):
+        with freeze_clock(utc="2019-06-30 12:00:00"):
             self.assertIs(partners.action_recompute_customer_metrics(), True)
         first, second = partners
         self.assertEqual(first.relationship_category, "active_paying")
@@ -233,7 +238,7 @@ class TestRecomputeMetrics(MetricsCase):
         warm = self._prepare(2)
         few = self._prepare(5)
         many = self._prepare(50)
-        with frozen_now("2019-06-30 12:00:00"):
+        with freeze_clock(utc="2019-06-30 12:00:00"):
             self._queries(warm)
             counts = [self._queries(few), self._queries(many)]
         self.assertEqual(counts[0], counts[1])
@@ -247,7 +252,7 @@ class TestRecomputeMetrics(MetricsCase):
     def test_empty_recordset_recomputes_every_customer(self):
         partner = self._create_customer("Found By RPC")
         self._invoice(partner, 30000.0, "2019-05-01", "2019-05-31")
-        with frozen_now("2019-06-30 12:00:00"):
+        with freeze_clock(utc="2019-06-30 12:00:00"):
             result = self.Partner.sudo(self.customer_user).browse().\
                 action_recompute_customer_metrics()
         self.assertIs(result, True)
@@ -285,7 +290,7 @@ class TestRecomputeMetrics(MetricsCase):
         partner = self._create_customer("Sales Managed")
         self._invoice(partner, 120000.0, "2019-05-01", "2019-05-31")
         as_user = partner.sudo(self.customer_user)
-        with frozen_now("2019-06-30 12:00:00"):
+        with freeze_clock(utc="2019-06-30 12:00:00"):
             self.assertIs(as_user.action_recompute_customer_metrics(), True)
         as_user.write({"account_rating": "b"})
         partner.invalidate_cache()

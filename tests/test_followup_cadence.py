@@ -2,7 +2,7 @@ from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 
-from .common import CustomerCase, freeze_today
+from .common import CustomerCase, freeze_clock
 
 TODAY = "2026-11-23"
 
@@ -34,15 +34,6 @@ class TestFollowupCadence(CustomerCase):
         customer.write({"last_followup_date": last})
         return customer
 
-    def _activities(self, partners):
-        return self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "in", partners.ids),
-                ("activity_type_id", "=", self.followup_type.id),
-            ]
-        )
-
     def _run(self, **kwargs):
         return self.Partner._cron_followup_cadence(today=TODAY, **kwargs)
 
@@ -55,7 +46,9 @@ class TestFollowupCadence(CustomerCase):
         archived.active = False
         created = self._run()
         self.assertEqual(created, 2)
-        activities = self._activities(due_a | due_b | not_due | no_class | archived)
+        activities = self._activities(
+            due_a | due_b | not_due | no_class | archived, self.followup_type
+        )
         self.assertEqual(set(activities.mapped("res_id")), {due_a.id, due_b.id})
         activity = activities.filtered(lambda a: a.res_id == due_a.id)
         self.assertEqual(activity.summary, "Class A follow-up (every day)")
@@ -69,7 +62,7 @@ class TestFollowupCadence(CustomerCase):
         customer = self._customer("Twice", "a", "2026-11-01")
         self.assertEqual(self._run(), 1)
         self.assertEqual(self._run(), 0)
-        self.assertEqual(len(self._activities(customer)), 1)
+        self.assertEqual(len(self._activities(customer, self.followup_type)), 1)
 
     def test_user_falls_back_to_team_leader_then_admin(self):
         team_only = self._create_customer(
@@ -84,7 +77,8 @@ class TestFollowupCadence(CustomerCase):
         (team_only | nobody | gone).write({"last_followup_date": "2026-10-01"})
         self._run()
         users = {
-            a.res_id: a.user_id for a in self._activities(team_only | nobody | gone)
+            a.res_id: a.user_id
+            for a in self._activities(team_only | nobody | gone, self.followup_type)
         }
         self.assertEqual(users[team_only.id], self.manager)
         self.assertEqual(users[nobody.id], self.env.ref("base.user_root"))
@@ -109,9 +103,9 @@ class TestFollowupCadence(CustomerCase):
             with self.assertRaises(RuntimeError):
                 self._run(batch_size=2)
         # The first batch is done (its commit happened); the rerun does the rest.
-        self.assertEqual(len(self._activities(customers)), 2)
+        self.assertEqual(len(self._activities(customers, self.followup_type)), 2)
         self.assertEqual(self._run(batch_size=2), 3)
-        activities = self._activities(customers)
+        activities = self._activities(customers, self.followup_type)
         self.assertEqual(len(activities), 5)
         self.assertEqual(set(activities.mapped("res_id")), set(customers.ids))
 
@@ -137,8 +131,8 @@ class TestFollowupCadence(CustomerCase):
     def test_done_records_interaction_and_last_followup(self):
         customer = self._customer("Done Co", "b", "2026-11-01")
         self._run()
-        activity = self._activities(customer)
-        with freeze_today(TODAY):
+        activity = self._activities(customer, self.followup_type)
+        with freeze_clock(TODAY):
             activity.sudo(self.customer_user).action_feedback("Wants a demo")
         self.assertFalse(activity.exists())
         self.assertEqual(customer.last_followup_date, TODAY)
@@ -184,7 +178,7 @@ class TestFollowupCadence(CustomerCase):
     def test_wizard_closes_activity_and_reclassifies(self):
         customer = self._customer("Wizard Co", "c", "2026-11-01")
         self._run()
-        activity = self._activities(customer)
+        activity = self._activities(customer, self.followup_type)
         wizard = self._wizard(
             customer,
             self.customer_user,
@@ -194,7 +188,7 @@ class TestFollowupCadence(CustomerCase):
         )
         self.assertEqual(wizard.activity_id, activity)
         self.assertEqual(wizard.prospect_class, "c")
-        with freeze_today(TODAY):
+        with freeze_clock(TODAY):
             wizard.prospect_class = "a"
             wizard._onchange_prospect_class()
             self.assertEqual(wizard.expected_close_date, "2026-12-23")
@@ -215,7 +209,7 @@ class TestFollowupCadence(CustomerCase):
         customer = self._customer("No activity", "d", "2026-11-01")
         wizard = self._wizard(customer, self.customer_user, summary="Call")
         self.assertFalse(wizard.activity_id)
-        with freeze_today(TODAY):
+        with freeze_clock(TODAY):
             wizard.action_confirm()
         self.assertEqual(customer.last_followup_date, TODAY)
         self.assertEqual(

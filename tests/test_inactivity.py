@@ -1,6 +1,6 @@
 from odoo.exceptions import ValidationError
 
-from .common import SalesCase, freeze_today
+from .common import SalesCase, freeze_clock
 
 TODAY = "2026-11-23"
 
@@ -36,15 +36,6 @@ class TestInactivity(SalesCase):
     def _run(self):
         return self.Partner._cron_inactivity(today=TODAY)
 
-    def _activities(self, partner):
-        return self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "=", partner.id),
-                ("activity_type_id", "=", self.inactive_type.id),
-            ]
-        )
-
     def test_customer_without_recent_order_goes_inactive(self):
         # 23 Nov - 100 days = 15 Aug: an order on 14 Aug is too old, on 15 Aug not.
         old = self._active_customer("Old buyer", last_order="2026-08-14")
@@ -57,7 +48,7 @@ class TestInactivity(SalesCase):
             "UPDATE res_partner SET create_date = '2020-01-01' WHERE id = %s",
             (prospect.id,),
         )
-        with freeze_today(TODAY):
+        with freeze_clock(TODAY):
             count = self._run()
         self.assertGreaterEqual(count, 2)
         self.assertEqual(old.customer_status, "inactive")
@@ -66,45 +57,45 @@ class TestInactivity(SalesCase):
         for partner in (edge, recent, just_active):
             self.assertEqual(partner.customer_status, "active", partner.name)
         self.assertEqual(prospect.customer_status, "prospect_c")
-        activity = self._activities(old)
+        activity = self._activities(old, self.inactive_type)
         self.assertEqual(activity.summary, "Approach this customer: what changed?")
         self.assertEqual(activity.user_id, self.customer_user)
-        self.assertFalse(self._activities(recent))
+        self.assertFalse(self._activities(recent, self.inactive_type))
         note = old.message_ids.filtered(
             lambda m: "No confirmed order" in (m.body or "")
         )
         self.assertEqual(len(note), 1)
         self.assertIn("100 days", note.body)
         # A second run finds nothing more to do.
-        with freeze_today(TODAY):
+        with freeze_clock(TODAY):
             self._run()
-        self.assertEqual(len(self._activities(old)), 1)
+        self.assertEqual(len(self._activities(old, self.inactive_type)), 1)
 
     def test_held_customer_is_left_alone(self):
         held = self._active_customer("Held buyer", last_order="2026-01-10")
         held.sudo(self.credit_manager).action_place_hold("Unpaid")
-        with freeze_today(TODAY):
+        with freeze_clock(TODAY):
             self._run()
         self.assertEqual(held.customer_status, "hold")
 
     def test_setting_turns_it_off(self):
         self.params.set_param("customer_management.inactivity_enabled", "False")
         old = self._active_customer("Durable goods", last_order="2025-01-10")
-        with freeze_today(TODAY):
+        with freeze_clock(TODAY):
             self.assertEqual(self._run(), 0)
         self.assertEqual(old.customer_status, "active")
-        self.assertFalse(self._activities(old))
+        self.assertFalse(self._activities(old, self.inactive_type))
 
     def test_new_order_brings_customer_back(self):
         old = self._active_customer("Comeback", last_order="2026-03-01")
-        with freeze_today(TODAY):
+        with freeze_clock(TODAY):
             self._run()
         self.assertEqual(old.customer_status, "inactive")
         contact = self.Partner.create({"name": "Buyer", "parent_id": old.id})
         self._order(contact, 20.0, confirm=True)
         self.assertEqual(old.customer_status, "active")
         # A quotation alone does not.
-        with freeze_today(TODAY):
+        with freeze_clock(TODAY):
             old.with_context(tracking_disable=True)._set_customer_status("inactive")
         self._order(old, 20.0, confirm=False)
         self.assertEqual(old.customer_status, "inactive")
