@@ -1,8 +1,9 @@
 """The one fixture base of the in-transaction tests: users of every role,
 customers, orders, invoices, payments and a stopped clock, each made one way.
 
-CustomerCase: users and customers. SalesCase: adds a product, a revenue
-account and a bank journal, and makes orders, invoices and payments."""
+CustomerCase: users, customers, settings, activities, refused operations.
+SalesCase: adds a product, a revenue account and a bank journal, and makes
+orders, invoices, payments and sales forecasts. freeze_clock: today."""
 
 import subprocess
 import tempfile
@@ -16,9 +17,12 @@ from odoo.tests.common import SavepointCase
 
 from ..models.sale_order import SaleOrder
 
+EAST = "Pacific/Kiritimati"  # UTC+14: the first timezone in a new day
+WEST = "Pacific/Pago_Pago"  # UTC-11: the last one
+
 
 @contextmanager
-def freeze_clock(day=None, utc=None):
+def freeze_clock(day=None, *, utc=None):
     """Stop the clock of the code under test, on ``day`` or at ``utc``.
 
     ``day`` ('YYYY-MM-DD'): today is that day for the server

@@ -1,7 +1,7 @@
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 
-from .common import SalesCase, SharedCursor, days_from_today
+from .common import CustomerCase, SalesCase, SharedCursor, days_from_today
 
 
 class CreditHoldCase(SalesCase):
@@ -330,3 +330,108 @@ class TestHoldReview(CreditHoldCase):
                 for b in self.customer.message_ids.mapped("body")
             )
         )
+
+
+class TestHoldActions(CustomerCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestHoldActions, cls).setUpClass()
+        cls.customer = cls._create_customer("Held Co")
+        cls.customer.write({"customer_status": "negotiation"})
+        cls.contact = cls.Partner.create(
+            {"name": "Held Contact", "parent_id": cls.customer.id}
+        )
+
+    def test_place_and_release_restore_previous_status(self):
+        self.customer.sudo(self.credit_manager).action_place_hold("Invoice 42 unpaid")
+        self.assertEqual(self.customer.customer_status, "hold")
+        self.assertEqual(self.customer.status_before_hold, "negotiation")
+        self.customer.sudo(self.credit_manager).action_release_hold("Paid in full")
+        self.assertEqual(self.customer.customer_status, "negotiation")
+        self.assertFalse(self.customer.status_before_hold)
+        bodies = self.customer.message_ids.mapped("body")
+        self.assertTrue(
+            any("Invoice 42 unpaid" in b and "Test credit" in b for b in bodies)
+        )
+        self.assertTrue(any("Paid in full" in b for b in bodies))
+
+    def test_hold_through_a_contact_holds_the_company(self):
+        self.contact.sudo(self.credit_manager).action_place_hold("Overdue")
+        self.assertEqual(self.customer.customer_status, "hold")
+
+    def test_held_customer_cannot_be_moved_by_hand(self):
+        self.customer.action_place_hold("Overdue")
+        with self.assertRaisesRegex(UserError, "financial hold"):
+            self.customer.write({"customer_status": "active"})
+        with self.assertRaises(UserError):
+            self.customer.action_status_forward()
+        self.assertEqual(self.customer.customer_status, "hold")
+
+    def test_reason_is_mandatory(self):
+        for reason in ("", "   ", None, False):
+            with self.assertRaisesRegex(UserError, "reason"):
+                self.customer.action_place_hold(reason)
+        self.assertEqual(self.customer.customer_status, "negotiation")
+
+    def test_salesperson_cannot_place_or_release(self):
+        with self.assertRaises(AccessError):
+            self.customer.sudo(self.customer_user).action_place_hold("No")
+        self.customer.action_place_hold("Overdue")
+        with self.assertRaises(AccessError):
+            self.customer.sudo(self.customer_user).action_release_hold("Please")
+        self.assertEqual(self.customer.customer_status, "hold")
+
+    def test_wizard_places_and_releases(self):
+        Wizard = self.env["customer.hold.wizard"].sudo(self.credit_manager)
+        ctx = {"active_model": "res.partner", "active_ids": self.customer.ids}
+        Wizard.with_context(ctx, hold_mode="place").create(
+            {"reason": "Limit used"}
+        ).action_apply()
+        self.assertEqual(self.customer.customer_status, "hold")
+        Wizard.with_context(ctx, hold_mode="release").create(
+            {"reason": "Paid"}
+        ).action_apply()
+        self.assertEqual(self.customer.customer_status, "negotiation")
+
+    def test_wizard_refuses_salesperson(self):
+        wizard = (
+            self.env["customer.hold.wizard"]
+            .sudo(self.customer_user)
+            .with_context(active_model="res.partner", active_ids=self.customer.ids)
+            .create({"reason": "x"})
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_apply()
+        self.assertEqual(self.customer.customer_status, "negotiation")
+
+
+class TestManualOnAutomaticHold(CustomerCase):
+    """A manual hold placed on an automatic one makes it manual."""
+
+    def test_manual_hold_replaces_automatic_one(self):
+        customer = self._create_customer("Auto Held", customer_status="active")
+        customer._place_hold("2 invoice(s) overdue", automatic=True)
+        self.assertTrue(customer.hold_automatic)
+        customer.sudo(self.credit_manager).action_place_hold("Fraud suspicion")
+        customer.invalidate_cache()
+        self.assertEqual(customer.customer_status, "hold")
+        self.assertFalse(customer.hold_automatic)
+        self.assertEqual(customer.hold_reason, "Fraud suspicion")
+        self.assertEqual(customer.status_before_hold, "active")
+        bodies = " ".join(customer.message_ids.mapped("body"))
+        self.assertIn("2 invoice(s) overdue", bodies)
+        self.assertIn("Fraud suspicion", bodies)
+        # the payment rule no longer releases it: only a Credit Manager does
+        self.assertFalse(customer._release_cured_holds())
+        self.assertEqual(customer.customer_status, "hold")
+        customer.sudo(self.credit_manager).action_release_hold("Cleared")
+        self.assertEqual(customer.customer_status, "active")
+
+    def test_salesperson_cannot_make_it_manual(self):
+        customer = self._create_customer("Auto Held 2")
+        customer._place_hold("overdue", automatic=True)
+        with self.assertRaisesRegex(AccessError, "Credit Manager"):
+            customer.sudo(self.customer_user).action_place_hold("mine")
+        self.assertTrue(customer.hold_automatic)
+        self.assertEqual(customer.hold_reason, "overdue")

@@ -1,8 +1,102 @@
-from odoo.exceptions import ValidationError
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .common import SalesCase, freeze_clock
+from .common import CustomerCase, SalesCase, freeze_clock
 
-TODAY = "2026-11-23"
+TODAY = "2026-11-23"  # of the inactivity cron
+
+
+class TestCustomerStatus(CustomerCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestCustomerStatus, cls).setUpClass()
+        cls.customer = cls._create_customer("Pipeline Co")
+
+    def test_new_customer_starts_as_c_prospect(self):
+        self.assertEqual(self.customer.customer_status, "prospect_c")
+
+    def test_forward_walks_the_whole_pipeline(self):
+        seen = []
+        partner = self.customer.sudo(self.customer_user)
+        for _step in range(4):
+            partner.action_status_forward()
+            seen.append(partner.customer_status)
+        self.assertEqual(seen, ["prospect_b", "prospect_a", "negotiation", "active"])
+        self.assertEqual(
+            self.customer.status_date, fields.Date.context_today(self.customer)
+        )
+
+    def test_back_walks_the_pipeline_back(self):
+        self.customer.write({"customer_status": "active"})
+        seen = []
+        for _step in range(4):
+            self.customer.action_status_back()
+            seen.append(self.customer.customer_status)
+        self.assertEqual(
+            seen, ["negotiation", "prospect_a", "prospect_b", "prospect_c"]
+        )
+
+    def test_forward_from_active_is_refused(self):
+        self.customer.write({"customer_status": "active"})
+        with self.assertRaisesRegex(UserError, "cannot move forward"):
+            self.customer.action_status_forward()
+        self.assertEqual(self.customer.customer_status, "active")
+
+    def test_back_from_c_prospect_is_refused(self):
+        with self.assertRaisesRegex(UserError, "cannot move back"):
+            self.customer.action_status_back()
+        self.assertEqual(self.customer.customer_status, "prospect_c")
+
+    def test_inactive_and_back_to_active(self):
+        self.customer.write({"customer_status": "active"})
+        self.customer.action_set_inactive()
+        self.assertEqual(self.customer.customer_status, "inactive")
+        with self.assertRaises(UserError):
+            self.customer.action_status_back()
+        self.customer.action_status_forward()
+        self.assertEqual(self.customer.customer_status, "active")
+
+    def test_drag_to_any_column_but_hold(self):
+        # The kanban writes the status directly: jumping columns is allowed.
+        self.customer.sudo(self.customer_user).write({"customer_status": "negotiation"})
+        self.assertEqual(self.customer.customer_status, "negotiation")
+        with self.assertRaisesRegex(UserError, "Place on hold"):
+            self.customer.sudo(self.customer_user).write({"customer_status": "hold"})
+        self.assertEqual(self.customer.customer_status, "negotiation")
+
+    def test_status_change_is_tracked_in_chatter(self):
+        self.customer.write({"customer_status": "prospect_a"})
+        tracking = self.env["mail.tracking.value"].search(
+            [
+                ("mail_message_id.res_id", "=", self.customer.id),
+                ("mail_message_id.model", "=", "res.partner"),
+                ("field", "=", "customer_status"),
+            ]
+        )
+        changes = [(t.old_value_char, t.new_value_char) for t in tracking]
+        self.assertIn(("C-level prospect", "A-level prospect"), changes)
+
+    def test_status_date_set_on_change_only(self):
+        self.customer.write({"status_date": "2020-01-01"})
+        self.customer.write({"name": "Renamed Pipeline Co"})
+        self.assertEqual(self.customer.status_date, "2020-01-01")
+        self.customer.write({"customer_status": "prospect_b"})
+        self.assertEqual(
+            self.customer.status_date, fields.Date.context_today(self.customer)
+        )
+
+    def test_plain_user_cannot_move_status(self):
+        with self.assertRaises(AccessError):
+            self.customer.sudo(self.plain_user).write({"customer_status": "prospect_b"})
+        with self.assertRaises(AccessError):
+            self.customer.sudo(self.plain_user).action_status_forward()
+        self.assertEqual(self.customer.customer_status, "prospect_c")
+
+    def test_creating_on_hold_is_refused(self):
+        with self.assertRaises(UserError):
+            self._create_customer("Born On Hold", customer_status="hold")
+        self.assertFalse(self.Partner.search([("name", "=", "Born On Hold")]))
 
 
 class TestInactivity(SalesCase):
