@@ -236,15 +236,22 @@ class TestFollowup(SalesCase):
     """Expected close date, next follow-up date and urgency of the A-E classes."""
 
     def _classified(self, name, prospect_class, last_followup):
-        return self._create_customer(name, prospect_class=prospect_class,
-                                     last_followup_date=last_followup)
+        return self._create_customer(
+            name, prospect_class=prospect_class, last_followup_date=last_followup
+        )
 
     def test_next_followup_is_last_followup_plus_class_cadence(self):
-        expected = {"a": "2019-03-02", "b": "2019-03-08", "c": "2019-03-16",
-                    "d": "2019-03-31", "e": "2020-02-29"}
+        expected = {
+            "a": "2019-03-02",
+            "b": "2019-03-08",
+            "c": "2019-03-16",
+            "d": "2019-03-31",
+            "e": "2020-02-29",
+        }
         for prospect_class, next_date in expected.items():
-            partner = self._classified("Class %s" % prospect_class, prospect_class,
-                                       "2019-03-01")
+            partner = self._classified(
+                "Class %s" % prospect_class, prospect_class, "2019-03-01"
+            )
             self.assertEqual(partner.next_followup_date, next_date, prospect_class)
 
     def test_no_class_no_next_followup(self):
@@ -271,7 +278,9 @@ class TestFollowup(SalesCase):
         partner = self._create_customer("Created late", prospect_class="b")
         self.env.cr.execute(
             "UPDATE res_partner SET create_date = '2019-05-31 23:30:00', "
-            "status_date = NULL WHERE id = %s", (partner.id,))
+            "status_date = NULL WHERE id = %s",
+            (partner.id,),
+        )
         partner.invalidate_cache()
         # 23:30 UTC is already 1 June in Kiritimati, still 31 May in Pago Pago.
         partner.with_context(tz=EAST)._compute_next_followup_batch(today="2019-06-01")
@@ -294,14 +303,15 @@ class TestFollowup(SalesCase):
 
         def urgency(day):
             return self.Partner._get_followup_urgency(
-                self.Partner._get_metrics_today(day), today)
+                self.Partner._get_metrics_today(day), today
+            )
 
-        self.assertEqual(urgency("2019-01-15"), "urgent")     # overdue
-        self.assertEqual(urgency("2019-03-08"), "urgent")     # 7 days
+        self.assertEqual(urgency("2019-01-15"), "urgent")  # overdue
+        self.assertEqual(urgency("2019-03-08"), "urgent")  # 7 days
         self.assertEqual(urgency("2019-03-09"), "expedited")
         self.assertEqual(urgency("2019-04-01"), "expedited")  # 1 month
         self.assertEqual(urgency("2019-04-02"), "normal")
-        self.assertEqual(urgency("2019-06-01"), "normal")     # 3 months
+        self.assertEqual(urgency("2019-06-01"), "normal")  # 3 months
         self.assertEqual(urgency("2019-06-02"), "slow")
         self.assertFalse(self.Partner._get_followup_urgency(None, today))
 
@@ -310,15 +320,18 @@ class TestFollowup(SalesCase):
             partner = self._classified("Monthly", "d", "2019-03-01")
         self.assertEqual(partner.next_followup_date, "2019-03-31")
         self.assertEqual(partner.followup_urgency, "expedited")
-        self.assertIn(partner, self.Partner.search(
-            [("followup_urgency", "=", "expedited")]))
+        self.assertIn(
+            partner, self.Partner.search([("followup_urgency", "=", "expedited")])
+        )
         # Days pass: nothing changed on the record, the nightly batch moves it.
         partner._compute_next_followup_batch(today="2019-03-25")
         self.assertEqual(partner.followup_urgency, "urgent")
-        self.assertIn(partner, self.Partner.search(
-            [("followup_urgency", "=", "urgent")]))
-        self.assertNotIn(partner, self.Partner.search(
-            [("followup_urgency", "=", "expedited")]))
+        self.assertIn(
+            partner, self.Partner.search([("followup_urgency", "=", "urgent")])
+        )
+        self.assertNotIn(
+            partner, self.Partner.search([("followup_urgency", "=", "expedited")])
+        )
 
     def test_today_follows_the_user_timezone_around_midnight(self):
         # 22:30 UTC on 28 February: 1 March in Kiritimati, 28 February in Pago Pago.
@@ -332,24 +345,35 @@ class TestFollowup(SalesCase):
             # The user's own timezone is used when the context has none.
             self.customer_user.write({"tz": EAST})
             self.env["res.partner"].sudo(self.customer_user).with_context(
-                tz=False).browse(partner.id)._compute_next_followup_batch()
+                tz=False
+            ).browse(partner.id)._compute_next_followup_batch()
             partner.invalidate_cache()
             self.assertEqual(partner.followup_urgency, "urgent")
 
     def test_expected_close_date_suggested_from_class(self):
         with freeze_clock(utc="2019-01-31 12:00:00"):
-            for prospect_class, expected in (("a", "2019-02-28"), ("b", "2019-04-30"),
-                                             ("c", "2019-07-31"), ("d", False),
-                                             ("e", False)):
+            for prospect_class, expected in (
+                ("a", "2019-02-28"),
+                ("b", "2019-04-30"),
+                ("c", "2019-07-31"),
+                ("d", False),
+                ("e", False),
+            ):
                 record = self.Partner.new(
-                    {"name": "New", "prospect_class": prospect_class})
+                    {"name": "New", "prospect_class": prospect_class}
+                )
                 record._onchange_prospect_class_expected_close()
                 self.assertEqual(record.expected_close_date, expected, prospect_class)
 
     def test_expected_close_date_kept_when_already_set(self):
         with freeze_clock(utc="2019-01-31 12:00:00"):
-            record = self.Partner.new({"name": "New", "prospect_class": "a",
-                                       "expected_close_date": "2019-12-24"})
+            record = self.Partner.new(
+                {
+                    "name": "New",
+                    "prospect_class": "a",
+                    "expected_close_date": "2019-12-24",
+                }
+            )
             record._onchange_prospect_class_expected_close()
         self.assertEqual(record.expected_close_date, "2019-12-24")
 
@@ -367,20 +391,25 @@ class TestFollowup(SalesCase):
         evaluated like the web client does, on ``today``."""
         arch = self.Partner.fields_view_get(view_type="search")["arch"]
         node = etree.fromstring(arch).xpath("//filter[@name='%s']" % name)[0]
-        domain = safe_eval(node.get("domain"), {
-            "context_today": lambda: datetime.date(*map(int, today.split("-"))),
-            "datetime": datetime})
+        domain = safe_eval(
+            node.get("domain"),
+            {
+                "context_today": lambda: datetime.date(*map(int, today.split("-"))),
+                "datetime": datetime,
+            },
+        )
         return self.Partner.search(domain)
 
     def test_followup_overdue_and_this_week_filters(self):
-        overdue = self._classified("Overdue", "a", "2019-02-20")     # due 21 Feb
+        overdue = self._classified("Overdue", "a", "2019-02-20")  # due 21 Feb
         today_due = self._classified("Due today", "a", "2019-02-28")  # due 1 Mar
         this_week = self._classified("This week", "b", "2019-03-01")  # due 8 Mar
-        later = self._classified("Later", "c", "2019-03-01")          # due 16 Mar
+        later = self._classified("Later", "c", "2019-03-01")  # due 16 Mar
         found = self._search_filter("followup_overdue", "2019-03-01")
         self.assertIn(overdue, found)
         self.assertNotIn(today_due, found)
         self.assertNotIn(this_week, found)
         found = self._search_filter("followup_this_week", "2019-03-01")
-        self.assertEqual(found & (overdue | today_due | this_week | later),
-                         today_due | this_week)
+        self.assertEqual(
+            found & (overdue | today_due | this_week | later), today_due | this_week
+        )

@@ -307,7 +307,8 @@ class TestRelationshipCategory(SalesCase):
 
     def _category(self, partner, **context):
         partner.with_context(**context)._compute_relationship_category_batch(
-            today=self.today)
+            today=self.today
+        )
         partner.invalidate_cache()
         return partner.relationship_category
 
@@ -397,11 +398,13 @@ class TestRelationshipCategory(SalesCase):
         lost = self._create_customer("Gone elsewhere")
         influencer = self._create_customer("Centre of influence")
         self._order(lost, confirmation_date="2019-06-01 10:00:00")
-        self._create_customer("Referred by influencer",
-                              parent_customer_id=influencer.id)
+        self._create_customer(
+            "Referred by influencer", parent_customer_id=influencer.id
+        )
         lost.sudo(self.customer_user).write({"relationship_category": "lost"})
         influencer.sudo(self.customer_user).write(
-            {"relationship_category": "influencer"})
+            {"relationship_category": "influencer"}
+        )
         self.assertTrue(lost.relationship_category_manual)
         self.assertTrue(influencer.relationship_category_manual)
         self.assertEqual(self._category(lost), "lost")
@@ -418,9 +421,12 @@ class TestRelationshipCategory(SalesCase):
         self._order(paying, confirmation_date="2019-06-01 10:00:00")
         self._order(sleeping, confirmation_date="2017-06-01 10:00:00")
         (paying | sleeping | nobody)._compute_relationship_category_batch(
-            today=self.today)
-        self.assertEqual((paying | sleeping | nobody).mapped("relationship_category"),
-                         ["active_paying", "non_active", "undefined"])
+            today=self.today
+        )
+        self.assertEqual(
+            (paying | sleeping | nobody).mapped("relationship_category"),
+            ["active_paying", "non_active", "undefined"],
+        )
 
 
 class TestMetricsSettings(SalesCase):
@@ -440,24 +446,41 @@ class TestMetricsSettings(SalesCase):
         self.assertEqual(settings.cm_rating_threshold_b, 20000.0)
         self.assertEqual(settings.cm_rating_support_load, 3)
         self.assertEqual(settings.cm_rating_discount, 10.0)
-        self.assertEqual((settings.cm_reliability_watch_days,
-                          settings.cm_reliability_watch_count,
-                          settings.cm_reliability_poor_days,
-                          settings.cm_reliability_poor_count), (7, 2, 30, 5))
+        self.assertEqual(
+            (
+                settings.cm_reliability_watch_days,
+                settings.cm_reliability_watch_count,
+                settings.cm_reliability_poor_days,
+                settings.cm_reliability_poor_count,
+            ),
+            (7, 2, 30, 5),
+        )
 
     def test_valid_values_are_stored(self):
-        self._settings(cm_active_paying_days=60, cm_non_active_days=400,
-                       cm_rating_threshold_a=5000.0, cm_rating_threshold_b=1000.0,
-                       cm_rating_discount=12.5).execute()
+        self._settings(
+            cm_active_paying_days=60,
+            cm_non_active_days=400,
+            cm_rating_threshold_a=5000.0,
+            cm_rating_threshold_b=1000.0,
+            cm_rating_discount=12.5,
+        ).execute()
         self.assertEqual(self._param("active_paying_days"), 60)
         self.assertEqual(self._param("non_active_days"), 400)
         self.assertEqual(self._param("rating_threshold_a"), 5000.0)
         self.assertEqual(self._param("rating_discount"), 12.5)
 
     def _assert_refused(self, message, **values):
-        before = {key: self._param(key) for key in (
-            "active_paying_days", "non_active_days", "rating_threshold_a",
-            "rating_threshold_b", "rating_discount", "reliability_poor_days")}
+        before = {
+            key: self._param(key)
+            for key in (
+                "active_paying_days",
+                "non_active_days",
+                "rating_threshold_a",
+                "rating_threshold_b",
+                "rating_discount",
+                "reliability_poor_days",
+            )
+        }
         with self.assertRaises(ValidationError) as caught:
             with self.env.cr.savepoint():
                 self._settings(**values).execute()
@@ -471,11 +494,16 @@ class TestMetricsSettings(SalesCase):
         self._assert_refused("cannot be negative", cm_rating_discount=-2.0)
 
     def test_inconsistent_values_refused(self):
-        self._assert_refused("must be more than", cm_active_paying_days=90,
-                             cm_non_active_days=90)
-        self._assert_refused("cannot be below the one for rating B",
-                             cm_rating_threshold_a=1000.0, cm_rating_threshold_b=2000.0)
+        self._assert_refused(
+            "must be more than", cm_active_paying_days=90, cm_non_active_days=90
+        )
+        self._assert_refused(
+            "cannot be below the one for rating B",
+            cm_rating_threshold_a=1000.0,
+            cm_rating_threshold_b=2000.0,
+        )
         self._assert_refused("between 0 and 100", cm_rating_discount=120.0)
-        self._assert_refused("cannot be below", cm_reliability_watch_days=40,
-                             cm_reliability_poor_days=30)
+        self._assert_refused(
+            "cannot be below", cm_reliability_watch_days=40, cm_reliability_poor_days=30
+        )
         self._assert_refused("must be at least 1", cm_rating_support_load=0)

@@ -40,8 +40,9 @@ class TestCustomerSince(SalesCase):
     def setUpClass(cls):
         super(TestCustomerSince, cls).setUpClass()
         cls.customer = cls._create_customer("First Order Co")
-        cls.contact = cls.Partner.create({"name": "Carl Contact",
-                                          "parent_id": cls.customer.id})
+        cls.contact = cls.Partner.create(
+            {"name": "Carl Contact", "parent_id": cls.customer.id}
+        )
 
     def test_set_on_first_confirmation_only(self):
         self.assertFalse(self.customer.customer_since)
@@ -63,8 +64,9 @@ class TestCustomerSince(SalesCase):
 
     def test_batch_confirmation_one_write(self):
         other = self._create_customer("Second Order Co")
-        orders = (self._order(self.customer) | self._order(other)
-                  | self._order(self.contact))
+        orders = (
+            self._order(self.customer) | self._order(other) | self._order(self.contact)
+        )
         writes = []
         Partner = type(self.Partner)
         original = Partner.write
@@ -82,8 +84,9 @@ class TestCustomerSince(SalesCase):
 
     def test_set_for_a_salesperson_who_cannot_edit_customers(self):
         # A plain Sales user may confirm orders but not write on partners.
-        salesman = self._create_user("terms_salesman",
-                                     ["sales_team.group_sale_salesman"])
+        salesman = self._create_user(
+            "terms_salesman", ["sales_team.group_sale_salesman"]
+        )
         order = self._order(self.customer)
         order.user_id = salesman
         with self.assertRaises(AccessError):
