@@ -470,17 +470,9 @@ class TestMetricsSettings(SalesCase):
         self.assertEqual(self._param("rating_discount"), 12.5)
 
     def _assert_refused(self, message, **values):
-        before = {
-            key: self._param(key)
-            for key in (
-                "active_paying_days",
-                "non_active_days",
-                "rating_threshold_a",
-                "rating_threshold_b",
-                "rating_discount",
-                "reliability_poor_days",
-            )
-        }
+        keys = "active_paying_days non_active_days rating_threshold_a"
+        keys += " rating_threshold_b rating_discount reliability_poor_days"
+        before = {key: self._param(key) for key in keys.split()}
         with self.assertRaises(ValidationError) as caught:
             with self.env.cr.savepoint():
                 self._settings(**values).execute()
