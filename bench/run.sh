@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: seed the benchmark databases (or reuse the seeded templates),
-# then measure the crons and the sale confirmation (SPEC section 8).
+# then measure the crons and the sale confirmation against their time targets
+# (bench/report.py).
 #
 # Seeded databases are kept as templates named after a hash of the seed
 # script and of the addon's files (bench_tpl_<size>_<hash>): a second run

@@ -1,4 +1,5 @@
-"""Browser tests of the real Odoo 11 web client (SPEC section 9), `make e2e`.
+"""Browser tests of the real Odoo 11 web client, `make e2e`: what a user
+clicks through works end to end in the browser, not only over RPC.
 
 Each run starts from a fresh copy of the demo database (tools/e2e.sh), so the
 demo customers are known: C-level prospects, three customers on financial

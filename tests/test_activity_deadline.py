@@ -1,6 +1,6 @@
 from odoo import fields
 
-from .common import SalesCase, SharedCursor, freeze_today
+from .common import SalesCase, SharedCursor, freeze_clock
 
 TODAY = "2026-11-23"
 
@@ -75,7 +75,7 @@ class TestCronActivityDeadline(SalesCase):
         self._assert_core_deadline(due | later)
         self.assertEqual(due.activity_date_deadline, "2026-11-17")
         self.assertEqual(later.activity_date_deadline, "2026-11-01")
-        with freeze_today(TODAY):
+        with freeze_clock(TODAY):
             self._assert_late_filter(due | later, TODAY)
         self.assertEqual(self._counter() - counter, 2)
 

@@ -4,7 +4,7 @@ its wizard."""
 
 from odoo.exceptions import AccessError, ValidationError
 
-from .common import SalesCase, freeze_today
+from .common import SalesCase, freeze_clock
 
 REPORT = "customer_management.action_report_affiliate_commission"
 
@@ -48,7 +48,7 @@ class TestAffiliateCommission(SalesCase):
 
     def _paid(self, partner, amount, date_invoice, date_paid):
         invoice = self._invoice(partner, amount, date_invoice)
-        self._pay(invoice, amount, date_paid)
+        self._pay(invoice, amount=amount, date=date_paid)
         self.assertEqual(invoice.state, "paid")
         return invoice
 
@@ -58,21 +58,7 @@ class TestAffiliateCommission(SalesCase):
         refund.invoice_line_ids.write({"price_unit": amount})
         refund.compute_taxes()
         refund.action_invoice_open()
-        payment = self.env["account.payment"].create(
-            {
-                "payment_type": "outbound",
-                "partner_type": "customer",
-                "partner_id": refund.commercial_partner_id.id,
-                "amount": amount,
-                "journal_id": self.bank_journal.id,
-                "payment_date": date,
-                "payment_method_id": self.env.ref(
-                    "account.account_payment_method_manual_out"
-                ).id,
-                "invoice_ids": [(6, 0, refund.ids)],
-            }
-        )
-        payment.post()
+        self._pay(refund, amount=amount, date=date)
         self.assertEqual(refund.state, "paid")
         return refund
 
@@ -115,14 +101,14 @@ class TestAffiliateCommission(SalesCase):
 
     def test_affiliate_commission_partial_payment_waits_for_the_last(self):
         invoice = self._invoice(self.customer, 1000.0, "2018-03-05")
-        self._pay(invoice, 400.0, "2018-03-20")
+        self._pay(invoice, amount=400.0, date="2018-03-20")
         self.assertEqual(invoice.state, "open")
         self.assertFalse(self._rows(invoice))
         self.assertEqual(
             self._due(self.affiliate, "2018-03-01", "2018-03-31"),
             {self.affiliate.id: 0.0},
         )
-        self._pay(invoice, 600.0, "2018-04-05")
+        self._pay(invoice, amount=600.0, date="2018-04-05")
         self.assertEqual(invoice.state, "paid")
         self.assertEqual(self._rows(invoice).date_paid, "2018-04-05")
         self.assertEqual(
@@ -335,7 +321,7 @@ class TestAffiliateCommission(SalesCase):
         self._paid(self.customer, 200.0, "2018-03-05", "2018-04-30")
         self._paid(self.customer, 400.0, "2018-03-05", "2018-05-01")
         report = self.env["report.customer_management.report_affiliate_commission"]
-        with freeze_today("2018-05-15"):
+        with freeze_clock("2018-05-15"):
             values = report.sudo(self.customer_user).get_report_values(
                 self.affiliate.ids
             )
@@ -369,7 +355,7 @@ class TestAffiliateCommission(SalesCase):
 
     def test_affiliate_commission_wizard_defaults_and_print(self):
         self._paid(self.customer2, 100.0, "2018-04-02", "2018-04-03")
-        with freeze_today("2018-05-15"):
+        with freeze_clock("2018-05-15"):
             wizard = (
                 self.Wizard.sudo(self.customer_user)
                 .with_context(

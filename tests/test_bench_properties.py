@@ -1,13 +1,12 @@
-"""Set-based properties behind the benchmark (SPEC section 8, bench/): the
-number of SQL queries of the hold review, of placing and releasing holds, of
-the nightly recompute and of a sale confirmation does not grow with the
-number of customers or invoices. Counted with the cursor's sql_log_count."""
-
-from unittest.mock import patch
+"""Set-based properties behind the benchmark (bench/): the crons and the sale
+confirmation must work in sets, so the number of SQL queries of the hold
+review, of placing and releasing holds, of the nightly recompute and of a
+sale confirmation does not grow with the number of customers or invoices.
+Counted with the cursor's sql_log_count."""
 
 from odoo import fields
 
-from .common import SalesCase, SharedCursor
+from .common import SalesCase, SharedCursor, freeze_clock
 
 TODAY = "2026-11-23"
 
@@ -17,49 +16,10 @@ class TestBenchProperties(SalesCase):
     @classmethod
     def setUpClass(cls):
         super(TestBenchProperties, cls).setUpClass()
-        cls.revenue_account = cls.env["account.account"].search(
-            [
-                (
-                    "user_type_id",
-                    "=",
-                    cls.env.ref("account.data_account_type_revenue").id,
-                ),
-                ("company_id", "=", cls.company.id),
-            ],
-            limit=1,
-        )
 
     def setUp(self):
         super(TestBenchProperties, self).setUp()
         SharedCursor.patch_refusals(self)
-
-    def _open_invoice(self, partner, amount, date_invoice, date_due):
-        invoice = self.env["account.invoice"].create(
-            {
-                "partner_id": partner.id,
-                "type": "out_invoice",
-                "account_id": partner.property_account_receivable_id.id,
-                "date_invoice": date_invoice,
-                "date_due": date_due,
-                "invoice_line_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "product_id": self.product.id,
-                            "name": "Day",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "account_id": self.revenue_account.id,
-                            "invoice_line_tax_ids": [(6, 0, [])],
-                        },
-                    )
-                ],
-            }
-        )
-        invoice.action_invoice_open()
-        invoice.write({"date_due": date_due})
-        return invoice
 
     def _overdue_customers(self, count, prefix):
         """``count`` customers of the salesperson, each with an invoice 30
@@ -72,14 +32,14 @@ class TestBenchProperties(SalesCase):
                 credit_limit=50.0,
                 prospect_class="b" if i % 2 else False,
             )
-            self._open_invoice(partner, 100.0 + i, "2026-09-01", "2026-10-24")
+            self._invoice(partner, 100.0 + i, "2026-09-01", "2026-10-24")
             partners |= partner
         return partners
 
     def _queries(self, function):
         self.Partner.invalidate_cache()  # the whole cache
         before = self.env.cr.sql_log_count
-        with patch.object(fields.Date, "context_today", lambda *a, **k: TODAY):
+        with freeze_clock(TODAY):
             function()
         return self.env.cr.sql_log_count - before
 
@@ -93,9 +53,7 @@ class TestBenchProperties(SalesCase):
         self.assertEqual(set(large.mapped("customer_status")), {"hold"})
         self.assertEqual(small_count, large_count)
         # Each held customer got its note and its activity (bulk inserts).
-        activities = self.env["mail.activity"].search(
-            [("res_model", "=", "res.partner"), ("res_id", "in", large.ids)]
-        )
+        activities = self._activities(large)
         self.assertEqual(len(activities), 45)
         self.assertEqual(set(activities.mapped("user_id")), {self.customer_user})
         self.assertEqual(set(large.mapped("activity_date_deadline")), {TODAY})
@@ -142,9 +100,9 @@ class TestBenchProperties(SalesCase):
     def test_confirmation_queries_do_not_grow_with_invoices(self):
         few = self._create_customer("Few invoices", credit_limit=100000.0)
         many = self._create_customer("Many invoices", credit_limit=100000.0)
-        self._open_invoice(few, 10.0, "2026-11-20", "2026-12-20")
+        self._invoice(few, 10.0, "2026-11-20", "2026-12-20")
         for _i in range(15):
-            self._open_invoice(many, 10.0, "2026-11-20", "2026-12-20")
+            self._invoice(many, 10.0, "2026-11-20", "2026-12-20")
         counts = []
         for partner in (few, many):
             self._order(partner, 10.0, confirm=True)  # first order: warm-up

@@ -1,14 +1,7 @@
-from datetime import timedelta
-
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 
-from .common import SalesCase, SharedCursor
-
-
-def _days_ago(days):
-    today = fields.Date.from_string(fields.Date.today())
-    return fields.Date.to_string(today - timedelta(days=days))
+from .common import CustomerCase, SalesCase, SharedCursor, days_from_today
 
 
 class CreditHoldCase(SalesCase):
@@ -27,9 +20,6 @@ class CreditHoldCase(SalesCase):
     def setUp(self):
         super(CreditHoldCase, self).setUp()
         SharedCursor.patch_refusals(self)
-
-    def _set_param(self, key, value):
-        self.env["ir.config_parameter"].set_param("customer_management." + key, value)
 
     def _reasons(self, partner=None, **kw):
         partner = partner or self.customer
@@ -78,9 +68,7 @@ class TestCreditLimitRule(CreditHoldCase):
                 for body in order.message_ids.mapped("body")
             )
         )
-        activity = self.env["mail.activity"].search(
-            [("res_model", "=", "sale.order"), ("res_id", "=", order.id)]
-        )
+        activity = self._activities(order)
         self.assertEqual(len(activity), 1)
         self.assertTrue(
             activity.user_id.has_group("customer_management.group_credit_manager")
@@ -218,7 +206,7 @@ class TestCreditLimitRule(CreditHoldCase):
 class TestOverdueRule(CreditHoldCase):
 
     def test_overdue_past_grace_days_refuses(self):
-        self._invoice(self.customer, 300.0, _days_ago(40), _days_ago(10))
+        self._invoice(self.customer, 300.0, days_from_today(-40), days_from_today(-10))
         reasons = self._reasons()
         self.assertEqual(len(reasons), 1)
         self.assertEqual(reasons[0]["code"], "overdue")
@@ -228,26 +216,28 @@ class TestOverdueRule(CreditHoldCase):
             self._order(self.contact, 1.0).action_confirm()
 
     def test_exactly_on_the_grace_day_is_not_overdue(self):
-        self._set_param("hold_grace_days", "10")
-        self._invoice(self.customer, 300.0, _days_ago(40), _days_ago(10))
+        self._set_params(hold_grace_days=10)
+        self._invoice(self.customer, 300.0, days_from_today(-40), days_from_today(-10))
         self.assertEqual(self._reasons(), [])
-        self._invoice(self.customer, 50.0, _days_ago(40), _days_ago(11))
+        self._invoice(self.customer, 50.0, days_from_today(-40), days_from_today(-11))
         self.assertEqual([r["count"] for r in self._reasons()], [1])
 
     def test_due_today_is_not_overdue(self):
-        self._invoice(self.customer, 300.0, _days_ago(30), _days_ago(0))
+        self._invoice(self.customer, 300.0, days_from_today(-30), days_from_today(0))
         self.assertEqual(self._reasons(), [])
 
     def test_payment_days_apply_to_invoices_without_payment_term(self):
         self.customer.write({"payment_days": 45})
-        self._invoice(self.customer, 100.0, _days_ago(40))
+        self._invoice(self.customer, 100.0, days_from_today(-40))
         self.assertEqual(self._reasons(), [])
-        self._invoice(self.customer, 100.0, _days_ago(50))
+        self._invoice(self.customer, 100.0, days_from_today(-50))
         self.assertEqual(self._reasons()[0]["days"], 5)
 
     def test_paid_invoice_no_longer_counts(self):
-        invoice = self._invoice(self.customer, 300.0, _days_ago(40), _days_ago(10))
-        self._pay(invoice, 300.0)
+        invoice = self._invoice(
+            self.customer, 300.0, days_from_today(-40), days_from_today(-10)
+        )
+        self._pay(invoice, amount=300.0)
         self.assertEqual(invoice.state, "paid")
         self.assertEqual(self._reasons(), [])
 
@@ -259,33 +249,26 @@ class TestHoldReview(CreditHoldCase):
         self.customer.invalidate_cache()
 
     def test_cron_places_overdue_customer_on_hold_once(self):
-        self._invoice(self.customer, 300.0, _days_ago(40), _days_ago(10))
+        self._invoice(self.customer, 300.0, days_from_today(-40), days_from_today(-10))
         self._review()
         self.assertEqual(self.customer.customer_status, "hold")
         self.assertTrue(self.customer.hold_automatic)
         self.assertIn("overdue", self.customer.hold_reason)
-        activities = self.env["mail.activity"].search(
-            [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
-        )
+        activities = self._activities(self.customer)
         self.assertEqual(len(activities), 1)
         self.assertEqual(activities.user_id, self.customer_user)
         self._review()
         self.assertEqual(
-            len(
-                self.env["mail.activity"].search(
-                    [
-                        ("res_model", "=", "res.partner"),
-                        ("res_id", "=", self.customer.id),
-                    ]
-                )
-            ),
+            len(self._activities(self.customer)),
             1,
         )
 
     def test_full_payment_releases_automatic_hold(self):
-        invoice = self._invoice(self.customer, 300.0, _days_ago(40), _days_ago(10))
+        invoice = self._invoice(
+            self.customer, 300.0, days_from_today(-40), days_from_today(-10)
+        )
         self._review()
-        self._pay(invoice, 300.0)
+        self._pay(invoice, amount=300.0)
         self.customer.invalidate_cache()
         self.assertEqual(self.customer.customer_status, "active")
         self.assertFalse(self.customer.hold_reason)
@@ -298,26 +281,28 @@ class TestHoldReview(CreditHoldCase):
         self.customer.write({"credit_limit": 1000.0})
         self._review()
         self.assertEqual(self.customer.customer_status, "hold")
-        self._pay(invoice, 200.0)
+        self._pay(invoice, amount=200.0)
         self.customer.invalidate_cache()
         self.assertEqual(self.customer.customer_status, "active")
 
     def test_partial_payment_does_not_release_in_full_mode(self):
-        self._set_param("hold_release_mode", "full")
+        self._set_params(hold_release_mode="full")
         invoice = self._invoice(self.customer, 1000.0, fields.Date.today())
         self.customer.write({"credit_limit": 1000.0})
         self._review()
-        self._pay(invoice, 200.0)
+        self._pay(invoice, amount=200.0)
         self.customer.invalidate_cache()
         self.assertEqual(self.customer.customer_status, "hold")
-        self._pay(invoice, 800.0)
+        self._pay(invoice, amount=800.0)
         self.customer.invalidate_cache()
         self.assertEqual(self.customer.customer_status, "active")
 
     def test_manual_hold_is_not_released_by_payment_or_review(self):
-        invoice = self._invoice(self.customer, 300.0, _days_ago(40), _days_ago(10))
+        invoice = self._invoice(
+            self.customer, 300.0, days_from_today(-40), days_from_today(-10)
+        )
         self.customer.sudo(self.credit_manager).action_place_hold("Disputed deliveries")
-        self._pay(invoice, 300.0)
+        self._pay(invoice, amount=300.0)
         self._review()
         self.assertEqual(self.customer.customer_status, "hold")
         self.assertFalse(self.customer.hold_automatic)
@@ -333,7 +318,7 @@ class TestHoldReview(CreditHoldCase):
         self.assertEqual(self.customer.customer_status, "negotiation")
 
     def test_salesperson_cannot_release(self):
-        self._invoice(self.customer, 300.0, _days_ago(40), _days_ago(10))
+        self._invoice(self.customer, 300.0, days_from_today(-40), days_from_today(-10))
         self._review()
         with self.assertRaises(AccessError):
             self.customer.sudo(self.customer_user).action_release_hold("please")
@@ -345,3 +330,108 @@ class TestHoldReview(CreditHoldCase):
                 for b in self.customer.message_ids.mapped("body")
             )
         )
+
+
+class TestHoldActions(CustomerCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestHoldActions, cls).setUpClass()
+        cls.customer = cls._create_customer("Held Co")
+        cls.customer.write({"customer_status": "negotiation"})
+        cls.contact = cls.Partner.create(
+            {"name": "Held Contact", "parent_id": cls.customer.id}
+        )
+
+    def test_place_and_release_restore_previous_status(self):
+        self.customer.sudo(self.credit_manager).action_place_hold("Invoice 42 unpaid")
+        self.assertEqual(self.customer.customer_status, "hold")
+        self.assertEqual(self.customer.status_before_hold, "negotiation")
+        self.customer.sudo(self.credit_manager).action_release_hold("Paid in full")
+        self.assertEqual(self.customer.customer_status, "negotiation")
+        self.assertFalse(self.customer.status_before_hold)
+        bodies = self.customer.message_ids.mapped("body")
+        self.assertTrue(
+            any("Invoice 42 unpaid" in b and "Test credit" in b for b in bodies)
+        )
+        self.assertTrue(any("Paid in full" in b for b in bodies))
+
+    def test_hold_through_a_contact_holds_the_company(self):
+        self.contact.sudo(self.credit_manager).action_place_hold("Overdue")
+        self.assertEqual(self.customer.customer_status, "hold")
+
+    def test_held_customer_cannot_be_moved_by_hand(self):
+        self.customer.action_place_hold("Overdue")
+        with self.assertRaisesRegex(UserError, "financial hold"):
+            self.customer.write({"customer_status": "active"})
+        with self.assertRaises(UserError):
+            self.customer.action_status_forward()
+        self.assertEqual(self.customer.customer_status, "hold")
+
+    def test_reason_is_mandatory(self):
+        for reason in ("", "   ", None, False):
+            with self.assertRaisesRegex(UserError, "reason"):
+                self.customer.action_place_hold(reason)
+        self.assertEqual(self.customer.customer_status, "negotiation")
+
+    def test_salesperson_cannot_place_or_release(self):
+        with self.assertRaises(AccessError):
+            self.customer.sudo(self.customer_user).action_place_hold("No")
+        self.customer.action_place_hold("Overdue")
+        with self.assertRaises(AccessError):
+            self.customer.sudo(self.customer_user).action_release_hold("Please")
+        self.assertEqual(self.customer.customer_status, "hold")
+
+    def test_wizard_places_and_releases(self):
+        Wizard = self.env["customer.hold.wizard"].sudo(self.credit_manager)
+        ctx = {"active_model": "res.partner", "active_ids": self.customer.ids}
+        Wizard.with_context(ctx, hold_mode="place").create(
+            {"reason": "Limit used"}
+        ).action_apply()
+        self.assertEqual(self.customer.customer_status, "hold")
+        Wizard.with_context(ctx, hold_mode="release").create(
+            {"reason": "Paid"}
+        ).action_apply()
+        self.assertEqual(self.customer.customer_status, "negotiation")
+
+    def test_wizard_refuses_salesperson(self):
+        wizard = (
+            self.env["customer.hold.wizard"]
+            .sudo(self.customer_user)
+            .with_context(active_model="res.partner", active_ids=self.customer.ids)
+            .create({"reason": "x"})
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_apply()
+        self.assertEqual(self.customer.customer_status, "negotiation")
+
+
+class TestManualOnAutomaticHold(CustomerCase):
+    """A manual hold placed on an automatic one makes it manual."""
+
+    def test_manual_hold_replaces_automatic_one(self):
+        customer = self._create_customer("Auto Held", customer_status="active")
+        customer._place_hold("2 invoice(s) overdue", automatic=True)
+        self.assertTrue(customer.hold_automatic)
+        customer.sudo(self.credit_manager).action_place_hold("Fraud suspicion")
+        customer.invalidate_cache()
+        self.assertEqual(customer.customer_status, "hold")
+        self.assertFalse(customer.hold_automatic)
+        self.assertEqual(customer.hold_reason, "Fraud suspicion")
+        self.assertEqual(customer.status_before_hold, "active")
+        bodies = " ".join(customer.message_ids.mapped("body"))
+        self.assertIn("2 invoice(s) overdue", bodies)
+        self.assertIn("Fraud suspicion", bodies)
+        # the payment rule no longer releases it: only a Credit Manager does
+        self.assertFalse(customer._release_cured_holds())
+        self.assertEqual(customer.customer_status, "hold")
+        customer.sudo(self.credit_manager).action_release_hold("Cleared")
+        self.assertEqual(customer.customer_status, "active")
+
+    def test_salesperson_cannot_make_it_manual(self):
+        customer = self._create_customer("Auto Held 2")
+        customer._place_hold("overdue", automatic=True)
+        with self.assertRaisesRegex(AccessError, "Credit Manager"):
+            customer.sudo(self.customer_user).action_place_hold("mine")
+        self.assertTrue(customer.hold_automatic)
+        self.assertEqual(customer.hold_reason, "overdue")

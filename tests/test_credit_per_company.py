@@ -39,31 +39,23 @@ class CreditPerCompanyCase(SalesCase):
                 "company_id": cls.company_b.id,
             }
         )
-        cls.sales_b = cls._create_user_in_b(
-            "cpc_sales_b", "customer_management.group_customer_user"
+        cls.sales_b = cls._create_user(
+            "cpc_sales_b",
+            ["customer_management.group_customer_user"],
+            company=cls.company_b,
+            companies=cls.company,
         )
-        cls.credit_b = cls._create_user_in_b(
-            "cpc_credit_b", "customer_management.group_credit_manager"
+        cls.credit_b = cls._create_user(
+            "cpc_credit_b",
+            ["customer_management.group_credit_manager"],
+            company=cls.company_b,
+            companies=cls.company,
         )
         cls.field = cls.env["ir.model.fields"]._get("res.partner", "credit_limit")
         # Shared by both companies (no company): its credit counts in each.
         cls.customer = cls._create_customer("CPC Shared Co", company_id=False)
         cls._set_limit(cls.customer, cls.company, 1000.0)
         cls._set_limit(cls.customer, cls.company_b, 500.0)
-
-    @classmethod
-    def _create_user_in_b(cls, login, group):
-        companies = cls.company | cls.company_b
-        return cls.env["res.users"].create(
-            {
-                "name": login,
-                "login": login,
-                "email": "%s@example.com" % login,
-                "company_id": cls.company_b.id,
-                "company_ids": [(6, 0, companies.ids)],
-                "groups_id": [(6, 0, [cls.env.ref(group).id])],
-            }
-        )
 
     @classmethod
     def _set_limit(cls, partner, company, limit):
@@ -79,24 +71,16 @@ class CreditPerCompanyCase(SalesCase):
         return partner.with_context(force_company=company.id).credit_limit
 
     def _order_b(self, partner, amount, pricelist=None, confirm=True):
-        """An order of company B (a salesperson working in B), in euros. The
-        pricelist is given at creation: core does not update the stored
-        currency of the lines when the pricelist is changed afterwards."""
-        line = dict(product_id=self.product.id, price_unit=amount, tax_id=[])
-        order = (
-            self.env["sale.order"]
-            .sudo(self.sales_b)
-            .create(
-                {
-                    "partner_id": partner.id,
-                    "pricelist_id": (pricelist or self.pricelist_b).id,
-                    "order_line": [(0, 0, line)],
-                }
-            )
+        """An order of company B: made by its salesperson, in euros unless
+        ``pricelist`` says otherwise."""
+        order = self._order(
+            partner,
+            amount,
+            confirm=confirm,
+            user=self.sales_b,
+            pricelist=pricelist or self.pricelist_b,
         )
         self.assertEqual(order.company_id, self.company_b)
-        if confirm:
-            order.action_confirm()
         return order
 
     def _properties(self, partners):
@@ -198,12 +182,18 @@ class TestOrdersPerCompany(CreditPerCompanyCase):
 
     def test_each_order_is_checked_against_its_company(self):
         self.assertEqual(
-            self._order(self.customer, 900.0, True, self.customer_user).state, "sale"
+            self._order(
+                self.customer, 900.0, confirm=True, user=self.customer_user
+            ).state,
+            "sale",
         )
         # B's 500 euros are not used by A's 900 dollars.
         self.assertEqual(self._order_b(self.customer, 450.0).state, "sale")
         self.assertEqual(
-            self._order(self.customer, 100.0, True, self.customer_user).state, "sale"
+            self._order(
+                self.customer, 100.0, confirm=True, user=self.customer_user
+            ).state,
+            "sale",
         )
         order = self._order_b(self.customer, 60.0, confirm=False)
         with self.assertRaises(UserError) as error:

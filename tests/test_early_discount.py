@@ -1,13 +1,14 @@
 from odoo.exceptions import AccessError, UserError
 
-from .common import CustomerCase
+from .common import SalesCase
 
 PARAM = "customer_management.early_discount_account_id"
+INVOICED_ON = "2018-03-01"
 
 
-class EarlyDiscountCase(CustomerCase):
-    """Customers with early-pay terms, an income account, a bank journal and
-    a discount account in the settings. Invoices dated 2018-03-01."""
+class EarlyDiscountCase(SalesCase):
+    """Customers with early-pay terms and a discount account in the settings;
+    their invoices are dated INVOICED_ON."""
 
     @classmethod
     def setUpClass(cls):
@@ -15,11 +16,6 @@ class EarlyDiscountCase(CustomerCase):
         cls.Invoice = cls.env["account.invoice"]
         cls.Payment = cls.env["account.payment"]
         cls.currency = cls.company.currency_id
-        cls.sale_journal = cls.env["account.journal"].search(
-            [("type", "=", "sale"), ("company_id", "=", cls.company.id)], limit=1)
-        cls.bank_journal = cls.env["account.journal"].search(
-            [("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1)
-        cls.income_account = cls.sale_journal.default_credit_account_id
         cls.discount_account = cls.env["account.account"].create({
             "code": "CM4999", "name": "Cash discounts granted",
             "user_type_id": cls.env.ref("account.data_account_type_expenses").id,
@@ -36,39 +32,6 @@ class EarlyDiscountCase(CustomerCase):
             early_discount_value=25.0, early_discount_days=5)
         cls.plain_customer = cls._create_customer("No Terms Ltd")
 
-    @classmethod
-    def _draft_invoice(cls, partner, amount, date_invoice="2018-03-01"):
-        return cls.Invoice.create({
-            "partner_id": partner.id,
-            "type": "out_invoice",
-            "journal_id": cls.sale_journal.id,
-            "date_invoice": date_invoice,
-            "invoice_line_ids": [(0, 0, {
-                "name": "Consulting", "quantity": 1, "price_unit": amount,
-                "account_id": cls.income_account.id,
-                "invoice_line_tax_ids": [(6, 0, [])]})],
-        })
-
-    @classmethod
-    def _open_invoice(cls, partner, amount, date_invoice="2018-03-01"):
-        invoice = cls._draft_invoice(partner, amount, date_invoice)
-        invoice.action_invoice_open()
-        return invoice
-
-    def _payment(self, invoices, amount, date):
-        return self.Payment.create({
-            "payment_type": "inbound", "partner_type": "customer",
-            "partner_id": invoices[0].commercial_partner_id.id, "amount": amount,
-            "journal_id": self.bank_journal.id, "payment_date": date,
-            "payment_method_id": self.inbound_manual.id,
-            "invoice_ids": [(6, 0, invoices.ids)],
-        })
-
-    def _pay(self, invoices, amount, date):
-        payment = self._payment(invoices, amount, date)
-        payment.post()
-        return payment
-
     def _discount_lines(self, payment):
         return payment.move_line_ids.filtered(
             lambda line: line.account_id == self.discount_account)
@@ -77,7 +40,7 @@ class EarlyDiscountCase(CustomerCase):
 class TestInvoiceTerms(EarlyDiscountCase):
 
     def test_percent_terms_and_amounts(self):
-        invoice = self._open_invoice(self.customer, 1000.0)
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
         self.assertEqual(invoice.early_discount_type, "percent")
         self.assertEqual(invoice.early_discount_value, 2.0)
         self.assertEqual(invoice.early_discount_date, "2018-03-11")
@@ -88,21 +51,21 @@ class TestInvoiceTerms(EarlyDiscountCase):
         partner = self._create_customer(
             "Odd Percent", early_discount_type="percent", early_discount_value=2.5,
             early_discount_days=10)
-        invoice = self._open_invoice(partner, 333.33)
+        invoice = self._invoice(partner, 333.33, INVOICED_ON)
         self.assertEqual(invoice.early_discount_amount, 8.33)
         self.assertAlmostEqual(invoice.amount_after_early_discount, 325.0)
 
     def test_fixed_amount_and_cap(self):
-        invoice = self._open_invoice(self.fixed_customer, 1000.0)
+        invoice = self._invoice(self.fixed_customer, 1000.0, INVOICED_ON)
         self.assertEqual(invoice.early_discount_amount, 25.0)
         self.assertEqual(invoice.amount_after_early_discount, 975.0)
         self.assertEqual(invoice.early_discount_date, "2018-03-06")
-        small = self._open_invoice(self.fixed_customer, 10.0)
+        small = self._invoice(self.fixed_customer, 10.0, INVOICED_ON)
         self.assertEqual(small.early_discount_amount, 10.0)
         self.assertEqual(small.amount_after_early_discount, 0.0)
 
     def test_no_terms_no_discount(self):
-        invoice = self._open_invoice(self.plain_customer, 1000.0)
+        invoice = self._invoice(self.plain_customer, 1000.0, INVOICED_ON)
         self.assertFalse(invoice.early_discount_type)
         self.assertEqual(invoice.early_discount_amount, 0.0)
         self.assertFalse(invoice.early_discount_date)
@@ -111,12 +74,12 @@ class TestInvoiceTerms(EarlyDiscountCase):
     def test_contact_invoice_takes_the_company_terms(self):
         contact = self.Partner.create({"name": "Bill Buyer",
                                        "parent_id": self.customer.id})
-        invoice = self._open_invoice(contact, 500.0)
+        invoice = self._invoice(contact, 500.0, INVOICED_ON)
         self.assertEqual(invoice.early_discount_amount, 10.0)
 
     def test_draft_follows_partner_posted_keeps_its_terms(self):
-        draft = self._draft_invoice(self.customer, 1000.0)
-        posted = self._open_invoice(self.customer, 1000.0)
+        draft = self._invoice(self.customer, 1000.0, INVOICED_ON, validate=False)
+        posted = self._invoice(self.customer, 1000.0, INVOICED_ON)
         self.assertEqual(draft.early_discount_amount, 20.0)
         self.customer.write({"early_discount_value": 3.0, "early_discount_days": 7})
         self.assertEqual(draft.early_discount_value, 3.0)
@@ -132,7 +95,7 @@ class TestInvoiceTerms(EarlyDiscountCase):
         self.assertEqual(draft.amount_after_early_discount, 970.0)
 
     def test_draft_changing_customer_takes_the_new_terms(self):
-        draft = self._draft_invoice(self.customer, 1000.0)
+        draft = self._invoice(self.customer, 1000.0, INVOICED_ON, validate=False)
         draft.write({"partner_id": self.fixed_customer.id})
         self.assertEqual(draft.early_discount_type, "amount")
         self.assertEqual(draft.early_discount_amount, 25.0)
@@ -147,7 +110,7 @@ class TestInvoiceTerms(EarlyDiscountCase):
         self.assertEqual(invoice.early_discount_days, 10)
 
     def test_credit_notes_and_vendor_bills_have_no_discount(self):
-        invoice = self._open_invoice(self.customer, 1000.0)
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
         refund = invoice.refund(date_invoice="2018-03-02")
         self.assertEqual(refund.early_discount_amount, 0.0)
         bill = self.Invoice.create({
@@ -163,8 +126,8 @@ class TestInvoiceTerms(EarlyDiscountCase):
 class TestEarlyPayment(EarlyDiscountCase):
 
     def test_reduced_payment_inside_window_settles(self):
-        invoice = self._open_invoice(self.customer, 1000.0)
-        payment = self._pay(invoice, 980.0, "2018-03-05")
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
+        payment = self._pay(invoice, amount=980.0, date="2018-03-05")
         self.assertEqual(invoice.state, "paid")
         self.assertEqual(invoice.residual, 0.0)
         writeoff = self._discount_lines(payment)
@@ -174,63 +137,63 @@ class TestEarlyPayment(EarlyDiscountCase):
         self.assertEqual(writeoff.name, "Early payment discount")
 
     def test_deadline_day_counts_as_inside(self):
-        invoice = self._open_invoice(self.customer, 1000.0)
-        payment = self._pay(invoice, 980.0, "2018-03-11")
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
+        payment = self._pay(invoice, amount=980.0, date="2018-03-11")
         self.assertEqual(invoice.state, "paid")
         self.assertEqual(self._discount_lines(payment).debit, 20.0)
 
     def test_after_deadline_full_amount_is_due(self):
-        invoice = self._open_invoice(self.customer, 1000.0)
-        payment = self._pay(invoice, 980.0, "2018-03-12")
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
+        payment = self._pay(invoice, amount=980.0, date="2018-03-12")
         self.assertEqual(invoice.state, "open")
         self.assertEqual(invoice.residual, 20.0)
         self.assertFalse(self._discount_lines(payment))
-        self._pay(invoice, 20.0, "2018-03-20")
+        self._pay(invoice, amount=20.0, date="2018-03-20")
         self.assertEqual(invoice.state, "paid")
 
     def test_fixed_amount_discount(self):
-        invoice = self._open_invoice(self.fixed_customer, 1000.0)
-        payment = self._pay(invoice, 975.0, "2018-03-06")
+        invoice = self._invoice(self.fixed_customer, 1000.0, INVOICED_ON)
+        payment = self._pay(invoice, amount=975.0, date="2018-03-06")
         self.assertEqual(invoice.state, "paid")
         self.assertEqual(self._discount_lines(payment).debit, 25.0)
-        late = self._open_invoice(self.fixed_customer, 1000.0)
-        self._pay(late, 975.0, "2018-03-07")
+        late = self._invoice(self.fixed_customer, 1000.0, INVOICED_ON)
+        self._pay(late, amount=975.0, date="2018-03-07")
         self.assertEqual(late.state, "open")
         self.assertEqual(late.residual, 25.0)
 
     def test_full_amount_inside_window_writes_nothing_off(self):
-        invoice = self._open_invoice(self.customer, 1000.0)
-        payment = self._pay(invoice, 1000.0, "2018-03-02")
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
+        payment = self._pay(invoice, amount=1000.0, date="2018-03-02")
         self.assertEqual(invoice.state, "paid")
         self.assertFalse(self._discount_lines(payment))
 
     def test_other_amount_stays_open(self):
-        invoice = self._open_invoice(self.customer, 1000.0)
-        payment = self._pay(invoice, 990.0, "2018-03-02")
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
+        payment = self._pay(invoice, amount=990.0, date="2018-03-02")
         self.assertEqual(invoice.state, "open")
         self.assertEqual(invoice.residual, 10.0)
         self.assertFalse(self._discount_lines(payment))
 
     def test_partial_payment_then_reduced_remainder(self):
-        invoice = self._open_invoice(self.customer, 1000.0)
-        self._pay(invoice, 500.0, "2018-03-02")
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
+        self._pay(invoice, amount=500.0, date="2018-03-02")
         self.assertEqual(invoice.residual, 500.0)
-        payment = self._pay(invoice, 480.0, "2018-03-09")
+        payment = self._pay(invoice, amount=480.0, date="2018-03-09")
         self.assertEqual(invoice.state, "paid")
         self.assertEqual(self._discount_lines(payment).debit, 20.0)
 
     def test_no_discount_terms_normal_behaviour(self):
         self.env["ir.config_parameter"].sudo().set_param(PARAM, "")
-        invoice = self._open_invoice(self.plain_customer, 1000.0)
-        payment = self._pay(invoice, 980.0, "2018-03-02")
+        invoice = self._invoice(self.plain_customer, 1000.0, INVOICED_ON)
+        payment = self._pay(invoice, amount=980.0, date="2018-03-02")
         self.assertEqual(invoice.state, "open")
         self.assertEqual(invoice.residual, 20.0)
         self.assertEqual(payment.state, "posted")
 
     def test_missing_discount_account_is_a_clear_error(self):
         self.env["ir.config_parameter"].sudo().set_param(PARAM, "")
-        invoice = self._open_invoice(self.customer, 1000.0)
-        payment = self._payment(invoice, 980.0, "2018-03-05")
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
+        payment = self._pay(invoice, amount=980.0, date="2018-03-05", post=False)
         with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
             payment.post()
         self.assertIn("no early payment discount account is set", str(caught.exception))
@@ -239,7 +202,7 @@ class TestEarlyPayment(EarlyDiscountCase):
         self.assertEqual(invoice.state, "open")
         self.assertEqual(invoice.residual, 1000.0)
         # The full amount is still accepted without the setting.
-        self._pay(invoice, 1000.0, "2018-03-05")
+        self._pay(invoice, amount=1000.0, date="2018-03-05")
         self.assertEqual(invoice.state, "paid")
 
     def test_deleted_discount_account_is_a_clear_error(self):
@@ -248,13 +211,13 @@ class TestEarlyPayment(EarlyDiscountCase):
             "user_type_id": self.env.ref("account.data_account_type_expenses").id})
         self.env["ir.config_parameter"].sudo().set_param(PARAM, account.id)
         account.unlink()
-        invoice = self._open_invoice(self.customer, 1000.0)
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
         with self.assertRaises(UserError), self.env.cr.savepoint():
-            self._pay(invoice, 980.0, "2018-03-05")
+            self._pay(invoice, amount=980.0, date="2018-03-05")
         self.assertEqual(invoice.state, "open")
 
     def test_register_payment_of_the_invoice_form(self):
-        invoice = self._open_invoice(self.customer, 1000.0)
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
         Wizard = self.Payment.with_context(
             default_invoice_ids=[(4, invoice.id, None)],
             default_payment_date="2018-03-04")
@@ -271,7 +234,7 @@ class TestEarlyPayment(EarlyDiscountCase):
         self.assertEqual(self._discount_lines(payment).debit, 20.0)
 
     def test_register_payment_after_deadline_suggests_full_amount(self):
-        invoice = self._open_invoice(self.customer, 1000.0)
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
         Wizard = self.Payment.with_context(
             default_invoice_ids=[(4, invoice.id, None)],
             default_payment_date="2018-03-12")
@@ -283,7 +246,7 @@ class TestEarlyPayment(EarlyDiscountCase):
         self.assertIn("expired on 03/11/2018", payment.early_discount_note)
 
     def test_register_payment_onchanges(self):
-        invoice = self._open_invoice(self.customer, 1000.0)
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
         payment = self.Payment.new({
             "payment_type": "inbound", "partner_type": "customer",
             "partner_id": self.customer.id, "invoice_ids": [(6, 0, invoice.ids)],
@@ -306,9 +269,9 @@ class TestEarlyPayment(EarlyDiscountCase):
         self.assertEqual(payment.amount, 980.0)
 
     def test_register_payments_of_several_invoices(self):
-        first = self._open_invoice(self.customer, 1000.0)
-        second = self._open_invoice(self.customer, 500.0, date_invoice="2018-03-03")
-        late = self._open_invoice(self.customer, 200.0, date_invoice="2018-02-01")
+        first = self._invoice(self.customer, 1000.0, INVOICED_ON)
+        second = self._invoice(self.customer, 500.0, "2018-03-03")
+        late = self._invoice(self.customer, 200.0, "2018-02-01")
         invoices = first | second | late
         Wizard = self.env["account.register.payments"].with_context(
             active_model="account.invoice", active_ids=invoices.ids,
@@ -325,8 +288,9 @@ class TestEarlyPayment(EarlyDiscountCase):
         self.assertEqual(self._discount_lines(payment).debit, 30.0)
 
     def test_register_payments_date_moves_the_suggested_amount(self):
-        invoices = (self._open_invoice(self.customer, 1000.0)
-                    | self._open_invoice(self.customer, 500.0))
+        invoices = self._invoice(self.customer, 1000.0, INVOICED_ON) | self._invoice(
+            self.customer, 500.0, INVOICED_ON
+        )
         wizard = self.env["account.register.payments"].with_context(
             active_model="account.invoice", active_ids=invoices.ids,
             default_payment_date="2018-03-05").create({
@@ -341,7 +305,7 @@ class TestEarlyPayment(EarlyDiscountCase):
         self.assertEqual(invoices.mapped("state"), ["paid", "paid"])
         self.assertFalse(self._discount_lines(invoices[0].payment_ids))
         # An amount typed by the user does not follow the date.
-        other = self._open_invoice(self.customer, 1000.0)
+        other = self._invoice(self.customer, 1000.0, INVOICED_ON)
         wizard = self.env["account.register.payments"].with_context(
             active_model="account.invoice", active_ids=other.ids,
             default_payment_date="2018-03-05").create({
@@ -352,8 +316,8 @@ class TestEarlyPayment(EarlyDiscountCase):
         self.assertEqual(wizard.amount, 300.0)
 
     def test_register_payments_of_several_customers(self):
-        first = self._open_invoice(self.customer, 1000.0)
-        second = self._open_invoice(self.fixed_customer, 400.0)
+        first = self._invoice(self.customer, 1000.0, INVOICED_ON)
+        second = self._invoice(self.fixed_customer, 400.0, INVOICED_ON)
         Wizard = self.env["account.register.payments"].with_context(
             active_model="account.invoice", active_ids=(first | second).ids)
         wizard = Wizard.create({

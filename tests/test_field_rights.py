@@ -189,34 +189,3 @@ class TestFieldRights(CustomerCase):
                 )[0]
                 self.assertEqual(row["credit_limit"], 700.0)
                 self.assertEqual(row["payment_days"], 20)
-
-
-class TestManualOnAutomaticHold(CustomerCase):
-    """A manual hold placed on an automatic one makes it manual."""
-
-    def test_manual_hold_replaces_automatic_one(self):
-        customer = self._create_customer("Auto Held", customer_status="active")
-        customer._place_hold("2 invoice(s) overdue", automatic=True)
-        self.assertTrue(customer.hold_automatic)
-        customer.sudo(self.credit_manager).action_place_hold("Fraud suspicion")
-        customer.invalidate_cache()
-        self.assertEqual(customer.customer_status, "hold")
-        self.assertFalse(customer.hold_automatic)
-        self.assertEqual(customer.hold_reason, "Fraud suspicion")
-        self.assertEqual(customer.status_before_hold, "active")
-        bodies = " ".join(customer.message_ids.mapped("body"))
-        self.assertIn("2 invoice(s) overdue", bodies)
-        self.assertIn("Fraud suspicion", bodies)
-        # the payment rule no longer releases it: only a Credit Manager does
-        self.assertFalse(customer._release_cured_holds())
-        self.assertEqual(customer.customer_status, "hold")
-        customer.sudo(self.credit_manager).action_release_hold("Cleared")
-        self.assertEqual(customer.customer_status, "active")
-
-    def test_salesperson_cannot_make_it_manual(self):
-        customer = self._create_customer("Auto Held 2")
-        customer._place_hold("overdue", automatic=True)
-        with self.assertRaisesRegex(AccessError, "Credit Manager"):
-            customer.sudo(self.customer_user).action_place_hold("mine")
-        self.assertTrue(customer.hold_automatic)
-        self.assertEqual(customer.hold_reason, "overdue")

@@ -1,6 +1,6 @@
 from odoo.exceptions import AccessError
 
-from .common import CustomerCase, freeze_today
+from .common import CustomerCase, freeze_clock
 
 TODAY = "2026-11-23"
 
@@ -50,7 +50,7 @@ class TestFollowupForgery(CustomerCase):
 
     def test_salesperson_feedback_keeps_only_the_typed_values(self):
         activity = self._activity(self.customer_user)
-        with freeze_today(TODAY):
+        with freeze_clock(TODAY):
             activity.sudo(self.customer_user).with_context(
                 followup_interaction=self.forged
             ).action_feedback("Called")

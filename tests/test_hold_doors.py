@@ -27,9 +27,9 @@ class DoorCase(SalesCase):
         cls.customer.write({"customer_status": "active"})
         cls.friend = cls._create_customer("Friend Co")
         # Confirmed within the limit (100 of 1,000), then a quotation far past.
-        cls.small = cls._order(cls.customer, 100.0, user=cls.salesperson)
-        cls.small.action_confirm()
+        cls.small = cls._order(cls.customer, 100.0, confirm=True, user=cls.salesperson)
         cls.big = cls._order(cls.customer, 5000.0, user=cls.salesperson)
+        cls.credit_type = cls.env.ref("customer_management.mail_activity_type_credit")
 
     def setUp(self):
         super(DoorCase, self).setUp()
@@ -75,37 +75,15 @@ def _write_state(case, state):
     case._as_sales(case.big).write({"state": state})
 
 
-def _draft_credit_note(case, amount, user):
-    account = case.env["account.account"].search(
-        [("internal_type", "=", "other"), ("company_id", "=", case.company.id)],
-        limit=1,
-    )
-    return (
-        case.env["account.invoice"]
-        .sudo(user)
-        .create(
-            {
-                "partner_id": case.customer.id,
-                "type": "out_refund",
-                "invoice_line_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": "Goodwill",
-                            "account_id": account.id,
-                            "quantity": 1,
-                            "price_unit": amount,
-                        },
-                    )
-                ],
-            }
-        )
-    )
-
-
 def _credit_note_then_confirm(case):
-    _draft_credit_note(case, 1000000.0, case.salesperson)
+    case._invoice(
+        case.customer,
+        1000000.0,
+        False,
+        refund=True,
+        validate=False,
+        user=case.salesperson,
+    )
     case._as_sales(case.big).action_confirm()
 
 
@@ -374,7 +352,7 @@ class TestMainRoadsStillOpen(DoorCase):
     def test_draft_credit_note_does_not_lower_credit_used(self):
         used = self.customer._get_credit_used(self.company)[self.customer.id]
         self.assertAlmostEqual(used, 100.0)
-        refund = _draft_credit_note(self, 500.0, self.env.user)
+        refund = self._invoice(self.customer, 500.0, False, refund=True, validate=False)
         self.assertAlmostEqual(
             self.customer._get_credit_used(self.company)[self.customer.id], used
         )
@@ -475,19 +453,6 @@ class TestOnlinePayment(DoorCase):
         self.env["sale.order"].invalidate_cache()
         return tx
 
-    def _credit_activity(self, order):
-        return self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "sale.order"),
-                ("res_id", "=", order.id),
-                (
-                    "activity_type_id",
-                    "=",
-                    self.env.ref("customer_management.mail_activity_type_credit").id,
-                ),
-            ]
-        )
-
     def test_order_paid_in_full_uses_no_credit_and_is_confirmed(self):
         tx = self._pay_online(self.big)
         self.assertEqual(tx.state, "done")
@@ -501,14 +466,14 @@ class TestOnlinePayment(DoorCase):
         bodies = self.big.message_ids.mapped("body")
         self.assertTrue(any("TEST-%s" % self.big.name in b for b in bodies))
         self.assertTrue(any("Dispute" in b for b in bodies))
-        self.assertEqual(len(self._credit_activity(self.big)), 1)
+        self.assertEqual(len(self._activities(self.big, self.credit_type)), 1)
 
     def test_authorized_only_is_not_prepaid(self):
         self._allow_manual_capture()
         tx = self._pay_online(self.big, state="authorized")
         self.assertEqual(tx.state, "authorized")
         self.assertEqual(self.big.state, "draft")
-        self.assertEqual(len(self._credit_activity(self.big)), 1)
+        self.assertEqual(len(self._activities(self.big, self.credit_type)), 1)
         # The customer only would exceed the limit: no hold.
         self.assertEqual(self.customer.customer_status, "active")
 

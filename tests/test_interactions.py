@@ -1,5 +1,4 @@
 from datetime import datetime, timedelta
-from unittest import mock
 
 from psycopg2 import IntegrityError
 
@@ -7,15 +6,10 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import mute_logger
 
-from .relationship_common import RelationshipCase
+from .common import CustomerCase, freeze_clock
 
 
-def _today(value):
-    """Patch the "today" of the whole server (fields.Date.context_today)."""
-    return mock.patch.object(fields.Date, "context_today", return_value=value)
-
-
-class InteractionCase(RelationshipCase):
+class InteractionCase(CustomerCase):
 
     @classmethod
     def setUpClass(cls):
@@ -233,7 +227,7 @@ class TestContactFrequency(InteractionCase):
                              expected, (prospect_class, last, recent))
 
     def test_frequency_status_stored_on_interaction_changes(self):
-        with _today("2024-03-31"):
+        with freeze_clock("2024-03-31"):
             self.customer.write({"prospect_class": "b"})
             self.assertEqual(self.customer.contact_frequency_status, "neglected")
             self._interact(self.customer, "2024-03-21 12:00:00")
@@ -249,7 +243,7 @@ class TestContactFrequency(InteractionCase):
         self.assertFalse(self.contact.contact_frequency_status)
 
     def test_thirty_day_window(self):
-        with _today("2024-03-31"):
+        with freeze_clock("2024-03-31"):
             self.customer.write({"prospect_class": "d"})  # over-contacted above 2
             self._interact(self.customer, "2024-03-01 12:00:00")  # 30 days ago: out
             self._interact(self.customer, "2024-03-02 00:00:00")  # 29 days ago: in
@@ -260,11 +254,11 @@ class TestContactFrequency(InteractionCase):
 
     def test_nightly_batch_follows_time(self):
         quiet = self._create_customer("Never Called", prospect_class="c")
-        with _today("2024-03-10"):
+        with freeze_clock("2024-03-10"):
             self._interact(self.customer, "2024-03-08 12:00:00")
             self.assertEqual(self.customer.contact_frequency_status, "ok")
         scope = [("id", "in", (self.customer | quiet).ids)]
-        with _today("2024-03-31"):
+        with freeze_clock("2024-03-31"):
             # Time passed: the stored status is stale until the nightly batch.
             self.assertEqual(self.customer.contact_frequency_status, "ok")
             changed = (self.customer | quiet)._compute_contact_frequency_batch()
@@ -276,7 +270,7 @@ class TestContactFrequency(InteractionCase):
                 self.customer | quiet)
             both = self.customer | quiet
             self.assertEqual(both._compute_contact_frequency_batch(), 0)
-        with _today("2024-03-12"):
+        with freeze_clock("2024-03-12"):
             # Every partner concerned when called on an empty recordset.
             self.Partner._compute_contact_frequency_batch()
             self.assertEqual(self.customer.contact_frequency_status, "ok")
@@ -288,7 +282,7 @@ class TestContactFrequency(InteractionCase):
                             "contact_frequency_status = NULL WHERE id = %s",
                             (self.customer.id,))
         self.customer.invalidate_cache()
-        with _today("2024-03-10"):
+        with freeze_clock("2024-03-10"):
             self.assertEqual(self.customer._compute_contact_frequency_batch(), 1)
         self.assertEqual(self.customer.last_contact_date, "2024-03-08")
         self.assertEqual(self.customer.contact_frequency_status, "ok")

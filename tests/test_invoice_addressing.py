@@ -1,6 +1,6 @@
 import re
 
-from .test_early_discount import EarlyDiscountCase
+from .test_early_discount import INVOICED_ON, EarlyDiscountCase
 
 
 def _text(html):
@@ -37,7 +37,7 @@ class TestInvoiceAddressing(EarlyDiscountCase):
 
     # ---------------------------------------------------------------- PDF ----
     def test_pdf_shows_invoice_name_and_discount_terms(self):
-        invoice = self._open_invoice(self.customer, 1000.0)
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
         text = self._html(invoice)
         self.assertIn("Attn: Accounts Payable Dept", text)
         self.assertIn("Early payment discount: Pay $ 980.00 on or before 03/11/2018 "
@@ -45,24 +45,24 @@ class TestInvoiceAddressing(EarlyDiscountCase):
                       "$ 1,000.00 is due.", text)
 
     def test_pdf_without_terms_has_neither(self):
-        invoice = self._open_invoice(self.plain_customer, 1000.0)
+        invoice = self._invoice(self.plain_customer, 1000.0, INVOICED_ON)
         text = self._html(invoice)
         self.assertNotIn("Attn:", text)
         self.assertNotIn("Early payment discount", text)
 
     def test_pdf_of_fixed_amount_terms(self):
-        invoice = self._open_invoice(self.fixed_customer, 400.0)
+        invoice = self._invoice(self.fixed_customer, 400.0, INVOICED_ON)
         text = self._html(invoice)
         self.assertIn("Pay $ 375.00 on or before 03/06/2018 ($ 25.00 discount).", text)
 
     def test_pdf_of_draft_invoice_without_date(self):
-        invoice = self._draft_invoice(self.customer, 1000.0, date_invoice=False)
+        invoice = self._invoice(self.customer, 1000.0, False, validate=False)
         text = self._html(invoice)
         self.assertIn("Pay $ 980.00 within 10 days of the invoice date", text)
 
     # ------------------------------------------------------------- e-mail ----
     def test_send_by_email_goes_to_the_invoice_email(self):
-        invoice = self._open_invoice(self.customer, 1000.0)
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
         action = invoice.action_invoice_sent()
         composer = self.env["mail.compose.message"].with_context(
             **action["context"]).create({})
@@ -88,7 +88,7 @@ class TestInvoiceAddressing(EarlyDiscountCase):
         self.assertTrue(invoice.sent)
 
     def test_message_post_with_template_over_rpc(self):
-        invoice = self._open_invoice(self.customer, 1000.0)
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
         invoice.message_post_with_template(self.template.id)
         message = invoice.message_ids[:1]
         self.assertEqual(message.partner_ids.mapped("email"),
@@ -101,13 +101,13 @@ class TestInvoiceAddressing(EarlyDiscountCase):
         existing = self.Partner.create({
             "name": "Payables Desk", "parent_id": self.customer.id, "type": "invoice",
             "email": "PAYABLES@earlybird.example.com"})
-        invoice = self._open_invoice(self.customer, 1000.0)
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
         invoice.message_post_with_template(self.template.id)
         self.assertEqual(invoice.message_ids[:1].partner_ids, existing)
         self.assertEqual(self._invoice_contacts(self.customer), existing)
 
     def test_customer_without_invoice_email_gets_it_as_usual(self):
-        invoice = self._open_invoice(self.plain_customer, 1000.0)
+        invoice = self._invoice(self.plain_customer, 1000.0, INVOICED_ON)
         invoice.message_post_with_template(self.template.id)
         self.assertEqual(invoice.message_ids[:1].partner_ids, self.plain_customer)
         self.assertFalse(self._invoice_contacts(self.plain_customer))
@@ -116,7 +116,7 @@ class TestInvoiceAddressing(EarlyDiscountCase):
     def test_invoice_of_a_contact_goes_to_the_company_invoice_email(self):
         buyer = self.Partner.create({"name": "Bea Buyer", "parent_id": self.customer.id,
                                      "email": "bea@earlybird.example.com"})
-        invoice = self._open_invoice(buyer, 100.0)
+        invoice = self._invoice(buyer, 100.0, INVOICED_ON)
         invoice.message_post_with_template(self.template.id)
         self.assertEqual(invoice.message_ids[:1].partner_ids.mapped("email"),
                          ["payables@earlybird.example.com"])

@@ -1,8 +1,4 @@
-from unittest.mock import patch
-
-from odoo import fields
-
-from .common import SalesCase
+from .common import SalesCase, freeze_clock
 
 
 class TestNightlyRecompute(SalesCase):
@@ -29,9 +25,7 @@ class TestNightlyRecompute(SalesCase):
             (customer.id,),
         )
         customer.invalidate_cache()
-        with patch.object(
-            fields.Date, "context_today", lambda *args, **kwargs: "2026-11-23"
-        ):
+        with freeze_clock("2026-11-23"):
             self.env["res.partner"]._cron_nightly_recompute(batch_size=1)
         customer.invalidate_cache()
         self.assertEqual(customer.next_followup_date, "2026-01-08")

@@ -43,9 +43,11 @@ class TestPeriodicInvoicing(SalesCase):
             {"name": "Billing", "parent_id": monthly.id, "type": "invoice"}
         )
         per_order = self._customer("Per order", "per_order", day=20)
-        orders = self._order(monthly, 100.0, True) | self._order(contact, 50.5, True)
+        orders = self._order(monthly, 100.0, confirm=True) | self._order(
+            contact, 50.5, confirm=True
+        )
         quotation = self._order(monthly, 70.0)
-        self._order(per_order, 30.0, True)
+        self._order(per_order, 30.0, confirm=True)
         self.assertEqual(self._run("2026-11-19"), 0)
         self.assertFalse(self._invoices(monthly))
         self.assertEqual(self._run("2026-11-20"), 1)
@@ -59,7 +61,7 @@ class TestPeriodicInvoicing(SalesCase):
         self.assertFalse(self._invoices(per_order))
         self.assertEqual(monthly.last_periodic_invoice_date, "2026-11-20")
         # Twice the same day (or a restart): nothing more.
-        self._order(monthly, 10.0, True)
+        self._order(monthly, 10.0, confirm=True)
         self.assertEqual(self._run("2026-11-20"), 0)
         self.assertEqual(len(self._invoices(monthly)), 1)
         # The order confirmed after the run waits for the next period end.
@@ -69,20 +71,20 @@ class TestPeriodicInvoicing(SalesCase):
 
     def test_day_missing_in_a_short_month_is_its_last_day(self):
         customer = self._customer("Month end", "periodic", day=31)
-        self._order(customer, 80.0, True)
+        self._order(customer, 80.0, confirm=True)
         self.assertEqual(self._run("2027-02-27"), 0)
         self.assertEqual(self._run("2027-02-28"), 1)
         self.assertEqual(customer.last_periodic_invoice_date, "2027-02-28")
 
     def test_no_day_means_the_last_day_of_the_month(self):
         customer = self._customer("No day", "periodic")
-        self._order(customer, 80.0, True)
+        self._order(customer, 80.0, confirm=True)
         self.assertEqual(self._run("2026-11-29"), 0)
         self.assertEqual(self._run("2026-11-30"), 1)
 
     def test_a_missed_day_is_caught_up_in_the_month(self):
         customer = self._customer("Missed", "periodic", day=10)
-        self._order(customer, 80.0, True)
+        self._order(customer, 80.0, confirm=True)
         self.assertEqual(self._run("2026-11-12"), 1)
         self.assertEqual(self._run("2026-11-13"), 0)
 
@@ -91,13 +93,13 @@ class TestPeriodicInvoicing(SalesCase):
             "customer_management.periodic_invoice_validate", "True"
         )
         customer = self._customer("Validated", "periodic", day=5)
-        self._order(customer, 40.0, True)
+        self._order(customer, 40.0, confirm=True)
         self._run("2026-12-05")
         self.assertEqual(self._invoices(customer).state, "open")
 
     def test_no_invoice_without_an_active_periodic_agreement(self):
         customer = self._customer("Expired", "periodic", day=5)
-        self._order(customer, 40.0, True)
+        self._order(customer, 40.0, confirm=True)
         customer.pricing_agreement_ids.write({"date_end": "2026-10-31"})
         self.assertEqual(self._run("2026-11-05"), 0)
         self.assertFalse(self._invoices(customer))

@@ -27,25 +27,15 @@ class TestPipelineAnalysis(SalesCase):
         cls.b1 = cls._create_customer(
             "Analysis B1", prospect_class="b", service_area_id=cls.area.id
         )
-        Forecast = cls.env["customer.sales.forecast"]
         for partner, start, end, amount, probability in (
             (cls.a1, cls.year_start, cls.year_end, 1000.0, 50.0),
             (cls.a1, "2020-01-01", "2020-12-31", 999.0, 100.0),  # ended
             (cls.a2, cls.year_start, cls.year_end, 400.0, 25.0),
             (cls.b1, cls.year_start, cls.year_end, 200.0, 100.0),
         ):
-            Forecast.create(
-                {
-                    "partner_id": partner.id,
-                    "date_start": start,
-                    "date_end": end,
-                    "amount": amount,
-                    "probability": probability,
-                }
-            )
+            cls._forecast(partner, amount, probability, date_start=start, date_end=end)
         cls._order(cls.a1, 300.0, confirm=True)
-        old = cls._order(cls.a2, 700.0, confirm=True)
-        old.write({"confirmation_date": cls.last_year + " 10:00:00"})
+        cls._order(cls.a2, 700.0, confirmation_date=cls.last_year + " 10:00:00")
         cls._order(cls.b1, 55.0)  # a quotation is not a sale
 
     def _groups(self, user=None):

@@ -1,18 +1,10 @@
 import base64
 import io
 import threading
-from datetime import timedelta
 
 from PIL import Image
 
-from odoo import fields
-
-from .common import SalesCase, freeze_today
-
-
-def _days_from_today(days):
-    today = fields.Date.from_string(fields.Date.today())
-    return fields.Date.to_string(today + timedelta(days=days))
+from .common import SalesCase, days_from_today, freeze_clock
 
 
 class TestExpectedRevenue(SalesCase):
@@ -24,51 +16,42 @@ class TestExpectedRevenue(SalesCase):
         cls.alpha = cls._create_customer("Kanban Alpha")
         cls.beta = cls._create_customer("Kanban Beta")
 
-    def _forecast(self, partner, amount, probability, date_end):
-        return self.Forecast.create(
-            {
-                "partner_id": partner.id,
-                "date_start": "2020-01-01",
-                "date_end": date_end,
-                "amount": amount,
-                "probability": probability,
-            }
-        )
-
     def test_open_forecasts_count_ended_ones_do_not(self):
-        self._forecast(self.alpha, 10000.0, 50.0, _days_from_today(30))
-        self._forecast(self.alpha, 2000.0, 100.0, _days_from_today(0))
-        self._forecast(self.alpha, 9999.0, 100.0, _days_from_today(-1))
+        self._forecast(self.alpha, 10000.0, 50.0, date_end=days_from_today(30))
+        self._forecast(self.alpha, 2000.0, 100.0, date_end=days_from_today(0))
+        self._forecast(self.alpha, 9999.0, 100.0, date_end=days_from_today(-1))
         self.assertAlmostEqual(self.alpha.expected_revenue, 7000.0)
         self.assertEqual(self.beta.expected_revenue, 0.0)
 
     def test_follows_forecast_changes(self):
-        forecast = self._forecast(self.alpha, 1000.0, 100.0, _days_from_today(10))
+        forecast = self._forecast(
+            self.alpha, 1000.0, 100.0, date_end=days_from_today(10)
+        )
         self.assertAlmostEqual(self.alpha.expected_revenue, 1000.0)
         forecast.write({"probability": 25.0})
         self.assertAlmostEqual(self.alpha.expected_revenue, 250.0)
-        forecast.write({"date_end": _days_from_today(-5)})
+        forecast.write({"date_end": days_from_today(-5)})
         self.assertEqual(self.alpha.expected_revenue, 0.0)
-        forecast.write({"date_end": _days_from_today(5)})
+        forecast.write({"date_end": days_from_today(5)})
         forecast.unlink()
         self.assertEqual(self.alpha.expected_revenue, 0.0)
 
     def test_nightly_refresh_drops_forecasts_that_ended(self):
-        self._forecast(self.alpha, 4000.0, 50.0, "2030-06-30")
-        self._forecast(self.beta, 1000.0, 100.0, "2030-01-31")
+        self._forecast(self.alpha, 4000.0, 50.0, date_end="2030-06-30")
+        self._forecast(self.beta, 1000.0, 100.0, date_end="2030-01-31")
         self.assertAlmostEqual(self.alpha.expected_revenue, 2000.0)
-        with freeze_today("2030-02-01"):
+        with freeze_clock("2030-02-01"):
             self.Partner._cron_nightly_recompute()
         self.assertAlmostEqual(self.alpha.expected_revenue, 2000.0)
         self.assertEqual(self.beta.expected_revenue, 0.0)
         # Nothing left to change: the refresh writes no row.
-        with freeze_today("2030-02-01"):
+        with freeze_clock("2030-02-01"):
             self.Partner._refresh_expected_revenue()
             self.assertEqual(self.env.cr.rowcount, 0)
 
     def test_column_header_sum_is_one_read_group(self):
-        self._forecast(self.alpha, 1000.0, 100.0, _days_from_today(10))
-        self._forecast(self.beta, 500.0, 100.0, _days_from_today(10))
+        self._forecast(self.alpha, 1000.0, 100.0, date_end=days_from_today(10))
+        self._forecast(self.beta, 500.0, 100.0, date_end=days_from_today(10))
         self.beta.write({"customer_status": "negotiation"})
         groups = self.Partner.sudo(self.customer_user).read_group(
             [("id", "in", (self.alpha | self.beta).ids)],
@@ -92,7 +75,7 @@ class TestHoldRibbon(SalesCase):
             "customer_management.hold_grace_days", "0"
         )
         cls.late = cls._create_customer("Late Payer")
-        cls._invoice(cls.late, 300.0, _days_from_today(-40), _days_from_today(-30))
+        cls._invoice(cls.late, 300.0, days_from_today(-40), days_from_today(-30))
         cls.over = cls._create_customer("Over Limit")
         cls._order(cls.over, 800.0, confirm=True)
         cls.over.write({"credit_limit": 500.0})

@@ -1,8 +1,6 @@
-from unittest import mock
-
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .common import CustomerCase
+from .common import CustomerCase, freeze_clock
 
 
 class AgreementCase(CustomerCase):
@@ -37,10 +35,6 @@ class AgreementCase(CustomerCase):
         }
         values.update(vals)
         return cls.Agreement.create(values)
-
-    @staticmethod
-    def _today(date):
-        return mock.patch("odoo.fields.Date.context_today", return_value=date)
 
 
 class TestPricingAgreement(AgreementCase):
@@ -117,10 +111,10 @@ class TestPricingAgreement(AgreementCase):
 
     def test_activate_refuses_ended_agreement_and_set_draft(self):
         ended = self._create_agreement(date_start="2020-01-01", date_end="2020-12-31")
-        with self._today("2021-01-01"), self.assertRaises(UserError):
+        with freeze_clock("2021-01-01"), self.assertRaises(UserError):
             ended.action_activate()
         self.assertEqual(ended.state, "draft")
-        with self._today("2020-12-31"):
+        with freeze_clock("2020-12-31"):
             ended.action_activate()
         self.assertEqual(ended.state, "active")
         ended.action_set_draft()
@@ -157,7 +151,7 @@ class TestPricingAgreement(AgreementCase):
         # Not yet marked expired, yet not applicable the day after its end.
         self.assertEqual(self.Agreement._get_current_agreements(
             self.customer, date="2020-07-01"), {})
-        with self._today("2020-07-01"):
+        with freeze_clock("2020-07-01"):
             self.customer.invalidate_cache()
             self.assertFalse(self.customer.pricing_agreement_id)
 
@@ -166,7 +160,7 @@ class TestPricingAgreement(AgreementCase):
             date_start="2030-01-01", date_end="2030-12-31", state="active")
         for today, expected in (("2029-12-31", False), ("2030-01-01", agreement),
                                 ("2030-12-31", agreement), ("2031-01-01", False)):
-            with self._today(today):
+            with freeze_clock(today):
                 (self.customer | self.contact).invalidate_cache()
                 self.assertEqual(self.customer.pricing_agreement_id.id,
                                  expected and expected.id, today)
@@ -230,7 +224,7 @@ class TestPricingAgreement(AgreementCase):
         self.assertEqual(ended.state, "expired")
         self.assertEqual(running.state, "active")
         self.assertEqual(last_day.state, "active")
-        with self._today("2020-02-02"):
+        with freeze_clock("2020-02-02"):
             self.Agreement._expire_agreements()
         self.assertEqual(last_day.state, "expired")
         self.assertEqual(running.state, "active")
@@ -271,7 +265,11 @@ class TestPricingAgreementAccess(AgreementCase):
 
     def test_other_company_cannot_see_agreement(self):
         company_b = self.env["res.company"].create({"name": "Terms Company B"})
-        user_b = self._create_user_in(company_b)
+        user_b = self._create_user(
+            "terms_company_b",
+            ["customer_management.group_customer_user"],
+            company=company_b,
+        )
         agreement = self._create_agreement(state="active", date_start="2000-01-01")
         Agreement_b = self.Agreement.sudo(user_b)
         self.assertFalse(Agreement_b.search([("id", "=", agreement.id)]))
@@ -290,13 +288,3 @@ class TestPricingAgreementAccess(AgreementCase):
         own.action_activate()
         self.assertEqual(own.company_id, company_b)
         self.assertEqual(self.customer.sudo(user_b).pricing_agreement_id, own)
-
-    @classmethod
-    def _create_user_in(cls, company):
-        return cls.env["res.users"].create({
-            "name": "Company B salesperson", "login": "cm_terms_company_b",
-            "email": "b@example.com", "company_id": company.id,
-            "company_ids": [(6, 0, [company.id])],
-            "groups_id": [(6, 0, [cls.env.ref(
-                "customer_management.group_customer_user").id])],
-        })

@@ -2,10 +2,10 @@ from xml.etree import ElementTree
 
 from odoo.exceptions import AccessError
 
-from .relationship_common import RelationshipCase
+from .common import CustomerCase
 
 
-class TestReferrals(RelationshipCase):
+class TestReferrals(CustomerCase):
 
     @classmethod
     def setUpClass(cls):
@@ -63,7 +63,7 @@ class TestReferrals(RelationshipCase):
         self.assertEqual(self.Partner.search(action["domain"]), self.beta | self.delta)
 
 
-class TestAffiliates(RelationshipCase):
+class TestAffiliates(CustomerCase):
 
     @classmethod
     def setUpClass(cls):
@@ -123,7 +123,7 @@ class TestAffiliates(RelationshipCase):
         self.assertIn("is_affiliate", action.domain)
 
 
-class TestGuarantors(RelationshipCase):
+class TestGuarantors(CustomerCase):
 
     @classmethod
     def setUpClass(cls):
@@ -246,7 +246,7 @@ class TestGuarantors(RelationshipCase):
             ElementTree.fromstring(arch).findall(".//field[@name='guarantor_ids']"))
 
 
-class TestContactRole(RelationshipCase):
+class TestContactRole(CustomerCase):
 
     def test_contact_role_on_contacts(self):
         customer = self._create_customer("Roles Inc")

@@ -92,41 +92,24 @@ class TestReports(SalesCase):
         )
         # Forecasts still running on the report date count (amount x probability).
         cls._forecast(cls.a1, 10000.0, 50.0)  # 5000
-        cls._forecast(cls.a1, 10000.0, 100.0, ("2024-01-01", "2024-02-29"))  # ended
+        cls._forecast(cls.a1, 10000.0, 100.0, date_end="2024-02-29")  # ended
         cls._forecast(cls.a2, 2000.0, 100.0)  # 2000
         cls._forecast(cls.c1, 1000.0, 30.0)  # 300
-        cls._forecast(
-            cls.negotiation, 4000.0, 75.0, ("2024-01-01", REPORT_DATE)
-        )  # 3000
+        cls._forecast(cls.negotiation, 4000.0, 75.0, date_end=REPORT_DATE)  # 3000
         cls._forecast(cls.active_d, 5000.0, 20.0)  # 1000
         cls._forecast(cls.held, 800.0, 50.0)  # 400
         # The held customer: 500 due on 02-10 (100 paid), 300 due on 04-30.
         # Both orders are confirmed before any invoice exists (an overdue invoice
         # would refuse the second confirmation), then invoiced one by one.
         orders = [cls._order(cls.held, amount, confirm=True) for amount in (500, 300)]
-        invoices = []
-        for order, date_due in zip(orders, ("2024-02-10", "2024-04-30")):
-            invoice = cls.env["account.invoice"].browse(order.action_invoice_create())
-            invoice.write({"date_invoice": "2024-01-10", "payment_term_id": False})
-            invoice.action_invoice_open()
-            invoice.write({"date_due": date_due})
-            invoices.append(invoice)
+        invoices = [
+            cls._invoice_order(order, "2024-01-10", date_due)
+            for order, date_due in zip(orders, ("2024-02-10", "2024-04-30"))
+        ]
         cls.overdue_invoice = invoices[0]
         cls.later_invoice = invoices[1]
-        cls._pay(cls, cls.overdue_invoice, 100.0, "2024-03-01")
+        cls._pay(cls.overdue_invoice, amount=100.0, date="2024-03-01")
         cls.held.sudo(cls.credit_manager).action_place_hold("RPT unpaid invoice")
-
-    @classmethod
-    def _forecast(cls, partner, amount, probability, period=("2024-01-01", None)):
-        return cls.Forecast.create(
-            {
-                "partner_id": partner.id,
-                "date_start": period[0],
-                "date_end": period[1] or "2024-12-31",
-                "amount": amount,
-                "probability": probability,
-            }
-        )
 
     def _pipeline_values(self, partners=None, user=None, **data):
         data.setdefault("date", REPORT_DATE)
@@ -256,7 +239,7 @@ class TestReports(SalesCase):
         # Past the second due date both are overdue; paid, nothing is.
         holds = self._pipeline_values(date="2024-05-01")["holds"]
         self.assertAlmostEqual(holds["lines"][0]["overdue"], 700.0)
-        self._pay(self.overdue_invoice, 400.0, "2024-03-02")
+        self._pay(self.overdue_invoice, amount=400.0, date="2024-03-02")
         holds = self._pipeline_values()["holds"]
         self.assertAlmostEqual(holds["lines"][0]["overdue"], 0.0)
         self.assertAlmostEqual(holds["lines"][0]["credit_used"], 300.0)

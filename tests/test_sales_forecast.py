@@ -1,9 +1,9 @@
 from odoo.exceptions import AccessError
 
-from .relationship_common import RelationshipCase
+from .common import SalesCase
 
 
-class TestSalesForecast(RelationshipCase):
+class TestSalesForecast(SalesCase):
 
     @classmethod
     def setUpClass(cls):
@@ -13,40 +13,29 @@ class TestSalesForecast(RelationshipCase):
         cls.contact = cls.Partner.create(
             {"name": "Fay Buyer", "parent_id": cls.customer.id})
         cls.other = cls._create_customer("Elsewhere Inc")
-        cls.product = cls.env["product.product"].create({
-            "name": "Consulting hour", "type": "service", "list_price": 100.0,
-            "taxes_id": [(6, 0, [])]})
-        q1 = ("2024-01-01", "2024-03-31")
         # In Q1 2024: the customer's and its contact's confirmed orders.
-        cls._order(cls.customer, 10, "2024-02-15 10:00:00")             # 1000
-        cls._order(cls.contact, 5, "2024-03-31 23:59:00")               # 500, last day
-        cls._order(cls.customer, 1, "2024-01-01 00:00:00", lock=True)   # 100, done
+        cls._order(cls.customer, 1000.0, confirmation_date="2024-02-15 10:00:00")
+        cls._order(
+            cls.contact, 500.0, confirmation_date="2024-03-31 23:59:00"
+        )  # last day
+        cls._order(
+            cls.customer, 100.0, confirmation_date="2024-01-01 00:00:00", lock=True
+        )  # done
         # Not counted in Q1: after the period, before it, a quotation, a
         # cancelled order, another customer.
-        cls._order(cls.customer, 7, "2024-04-01 00:00:00")              # Q2: 700
-        cls._order(cls.customer, 3, "2023-12-31 23:59:00")              # Q4 2023
-        cls._order(cls.customer, 50, None)
-        cls._order(cls.customer, 20, "2024-02-20 10:00:00").action_cancel()
-        cls._order(cls.other, 40, "2024-02-20 10:00:00")
-        cls.q1 = cls.Forecast.create({
-            "partner_id": cls.customer.id, "date_start": q1[0], "date_end": q1[1],
-            "amount": 4000.0, "probability": 40.0})
-        cls.q2 = cls.Forecast.create({
-            "partner_id": cls.customer.id, "date_start": "2024-04-01",
-            "date_end": "2024-06-30", "amount": 500.0, "probability": 100.0})
-
-    @classmethod
-    def _order(cls, partner, quantity, confirmation_date, lock=False):
-        order = cls.env["sale.order"].create({
-            "partner_id": partner.id,
-            "order_line": [(0, 0, {"product_id": cls.product.id,
-                                   "product_uom_qty": quantity, "price_unit": 100.0})]})
-        if confirmation_date:
-            order.action_confirm()
-            if lock:
-                order.action_done()
-            order.write({"confirmation_date": confirmation_date})
-        return order
+        cls._order(cls.customer, 700.0, confirmation_date="2024-04-01 00:00:00")  # Q2
+        cls._order(
+            cls.customer, 300.0, confirmation_date="2023-12-31 23:59:00"
+        )  # Q4 2023
+        cls._order(cls.customer, 5000.0)
+        cls._order(
+            cls.customer, 2000.0, confirmation_date="2024-02-20 10:00:00"
+        ).action_cancel()
+        cls._order(cls.other, 4000.0, confirmation_date="2024-02-20 10:00:00")
+        cls.q1 = cls._forecast(cls.customer, 4000.0, 40.0, date_end="2024-03-31")
+        cls.q2 = cls._forecast(
+            cls.customer, 500.0, 100.0, date_start="2024-04-01", date_end="2024-06-30"
+        )
 
     def test_expected_amount(self):
         self.assertEqual(self.q1.expected_amount, 1600.0)

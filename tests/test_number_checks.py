@@ -3,7 +3,7 @@ import math
 from odoo.exceptions import UserError, ValidationError
 
 from .common import SalesCase, SharedCursor
-from .test_early_discount import EarlyDiscountCase
+from .test_early_discount import INVOICED_ON, EarlyDiscountCase
 
 BAD = [float("nan"), float("inf"), float("-inf"), 1e308, "nan", "-inf"]
 
@@ -24,10 +24,12 @@ class TestBadNumbers(EarlyDiscountCase):
         cls.interaction = cls.env["customer.interaction"].create(
             {"partner_id": cls.target.id, "summary": "Call",
              "interaction_type": "call"})
-        cls.forecast = cls.env["customer.sales.forecast"].create(
-            {"partner_id": cls.target.id, "date_start": "2026-01-01",
-             "date_end": "2026-12-31", "amount": 100.0, "probability": 50.0})
-        cls.draft_invoice = cls._draft_invoice(cls.customer, 1000.0)
+        cls.forecast = cls._forecast(
+            cls.target, 100.0, 50.0, date_start="2026-01-01", date_end="2026-12-31"
+        )
+        cls.draft_invoice = cls._invoice(
+            cls.customer, 1000.0, INVOICED_ON, validate=False
+        )
 
     def _records(self):
         """(record, number fields) of each model of the module."""
@@ -104,7 +106,7 @@ class TestBadNumbers(EarlyDiscountCase):
                         Settings.create({name: value})
 
     def test_invoice_discount_frozen_after_validation(self):
-        invoice = self._open_invoice(self.customer, 1000.0)
+        invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
         self.assertEqual(invoice.early_discount_value, 2.0)
         for vals in ({"early_discount_value": 990.0},
                      {"early_discount_days": 3650},

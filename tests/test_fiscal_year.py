@@ -33,15 +33,6 @@ class TestFiscalYearReminder(CustomerCase):
             user_id=self.customer_user.id,
         )
 
-    def _activities(self, partner, activity_type):
-        return self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "=", partner.id),
-                ("activity_type_id", "=", activity_type.id),
-            ]
-        )
-
     def _run(self, today):
         return self.Partner._cron_fiscal_year_reminder(today=today)
 
