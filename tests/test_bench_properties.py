@@ -118,7 +118,7 @@ class TestBenchProperties(SalesCase):
         credit used and the overdue invoices, and the company currency."""
         partner = self._create_customer("Checked", credit_limit=100000.0)
         for _i in range(3):
-            self._open_invoice(partner, 10.0, "2026-11-20", "2026-12-20")
+            self._invoice(partner, 10.0, "2026-11-20", "2026-12-20")
             self._order(partner, 10.0, confirm=True)
         order = self._order(partner, 10.0)
         self.Partner.invalidate_cache()
@@ -127,6 +127,6 @@ class TestBenchProperties(SalesCase):
         order.partner_id.read()
         self.assertTrue(self.env.user.company_id)  # the request's user, in hand
         before = self.env.cr.sql_log_count
-        with patch.object(fields.Date, "context_today", lambda *a, **k: TODAY):
+        with freeze_clock(TODAY):
             order._check_credit_hold()
         self.assertLessEqual(self.env.cr.sql_log_count - before, 6)
