@@ -16,10 +16,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_date, formatLang
 
+from .constants import EARLY_DISCOUNT_TERMS
 from .number_checks import check_finite_numbers
-
-EARLY_DISCOUNT_TERMS = ("early_discount_type", "early_discount_value",
-                        "early_discount_days")
 
 
 class AccountInvoice(models.Model):

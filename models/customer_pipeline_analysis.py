@@ -12,11 +12,8 @@ date, as sale.report does):
 
 from odoo import api, fields, models, tools
 
-from .res_partner import CUSTOMER_STATUS, PROSPECT_CLASS
+from .constants import CUSTOMER_STATUS, NO_CLASS, PROSPECT_CLASS
 
-# A customer without a class is grouped under its own value: the pivot and
-# the graph name it like the PDF report and the lists do.
-NO_CLASS = "none"
 SELECTIONS = ["customer_status", "prospect_class"]
 # Group order of the pivot and graph: the pipeline's, then A to E, no class.
 ORDER = {

@@ -13,8 +13,7 @@ class ResConfigSettings(models.TransientModel):
     cm_cadence_c = fields.Integer("Class C follow-up (days)")
     cm_cadence_d = fields.Integer("Class D follow-up (days)")
     cm_cadence_e = fields.Integer("Class E follow-up (days)")
-    # [settings fields: add below, one block per topic]
-    # Automation (scheduled actions of res_partner_automation.py)
+    # Automation (the scheduled actions of the crons)
     cm_inactivity_enabled = fields.Boolean(
         "Set customers inactive",
         help="Customers without a confirmed order for the inactivity days become "
@@ -139,7 +138,6 @@ class ResConfigSettings(models.TransientModel):
             ("cm_cadence_c", "cadence_c", 15),
             ("cm_cadence_d", "cadence_d", 30),
             ("cm_cadence_e", "cadence_e", 365),
-            # [settings params: add below]
             ("cm_inactivity_enabled", "inactivity_enabled", True),
             ("cm_inactivity_days", "inactivity_days", 365),
             ("cm_fiscal_year_reminder_days", "fiscal_year_reminder_days", 30),

@@ -8,8 +8,6 @@ from odoo import _, api, models
 from odoo.exceptions import AccessError
 
 
-# A class of its own: res_config_settings.py is shared, with markers for fields
-# and parameters only.
 class ResConfigSettings(  # pylint: disable=consider-merging-classes-inherited
         models.TransientModel):
     _inherit = "res.config.settings"

@@ -1,10 +1,9 @@
 """Validation of the customer metrics settings (relationship category periods,
 rating thresholds, payment reliability thresholds).
 
-The fields and their parameters are declared in res_config_settings.py (markers
-of the topic); the check lives in a class of its own, like
-res_config_settings_invoicing.py. It runs when the settings record is created,
-i.e. before execute()/set_values() store anything.
+The fields and their parameters are declared in res_config_settings.py with
+the other settings; this file holds their check. It runs when the settings
+record is created, i.e. before execute()/set_values() store anything.
 """
 from odoo import _, api, models
 from odoo.exceptions import ValidationError

@@ -1,205 +1,97 @@
-"""The financial-hold rule and its daily review (SPEC section 3).
+"""The financial hold: its state on the customer, the rule that places it
+and the daily review that places and releases it.
 
 A customer (commercial partner) may not get a sale order confirmed while it
-has invoices overdue by more than the grace days or while its credit used
-(open receivables, draft invoices, confirmed orders not invoiced yet) is at
-or past its credit limit. The rule is set-based: a constant number of
+has invoices overdue by more than the grace days or while its credit used is
+at or past its credit limit. The rule is set-based: a constant number of
 queries for any number of customers and invoices, so that the same code
-serves one confirmation and the review of 100,000 customers.
+serves one confirmation and the review of 100,000 customers. Placing and
+releasing a hold by hand is a Credit Manager's act, with a reason.
 """
 
 import logging
-import threading
 
 from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import formatLang, html_escape
 
-from .res_partner_credit_limit import (
-    CREDIT_LIMITS_SELECT,
-    CREDIT_LIMITS_WITH,
-    PARTNER_REF,
-)
+from .constants import GROUP_CREDIT
+from .res_partner_credit_limit import PARTNER_REF, SMALL_SET
 
-# Up to this many partners the credit rule reads through the ORM cache (a
-# confirmation); beyond, in plain SQL (the hold review's batches).
-SMALL_SET = 20
 _logger = logging.getLogger(__name__)
-
-# Rows (kind, commercial partner id, currency id, amount, count, days late) of
-# _read_credit_figures. The credit limit, first: its float type is the
-# column's (after CREDIT_LIMITS_WITH).
-LIMIT_SQL = (
-    """
-    (SELECT 'limit', l.id, NULL::integer, l.credit_limit, NULL::bigint,
-            NULL::integer
-       FROM ("""
-    + CREDIT_LIMITS_SELECT
-    + """) l)"""
-)
-# Credit used: posted receivables still open, draft
-# customer invoices, confirmed orders not invoiced yet (in order currency).
-CREDIT_USED_SQL = """
-    (SELECT 'receivable', aml.partner_id, NULL::integer,
-            SUM(aml.amount_residual), NULL::bigint, NULL::integer
-       FROM account_move_line aml
-       JOIN account_account acc ON acc.id = aml.account_id
-       JOIN account_move am ON am.id = aml.move_id
-      WHERE aml.partner_id IN %(partners)s AND aml.company_id = %(company)s
-        AND acc.internal_type = 'receivable' AND NOT aml.reconciled
-        -- lines with nothing left add nothing: this condition lets the
-        -- open-lines index (account_move_line.py) serve the query
-        AND aml.amount_residual <> 0
-        AND am.state = 'posted'
-      GROUP BY aml.partner_id)
-    UNION ALL
-    (SELECT 'draft', ai.commercial_partner_id, NULL::integer,
-            SUM(GREATEST(ai.amount_total_company_signed, 0)), NULL, NULL
-       FROM account_invoice ai
-      -- drafts count only as exposure: a draft credit note (or a negative
-      -- draft invoice) is not money and makes no room
-      WHERE ai.commercial_partner_id IN %(partners)s
-        AND ai.company_id = %(company)s
-        AND ai.state = 'draft' AND ai.type = 'out_invoice'
-      GROUP BY ai.commercial_partner_id)
-    UNION ALL
-    (SELECT 'uninvoiced', p.commercial_partner_id, sol.currency_id,
-            SUM(CASE WHEN sol.product_uom_qty > 0
-                     THEN sol.price_total
-                          * (sol.product_uom_qty - sol.qty_invoiced)
-                          / sol.product_uom_qty
-                     ELSE 0 END), NULL, NULL
-       FROM sale_order_line sol
-       JOIN sale_order so ON so.id = sol.order_id
-       JOIN res_partner p ON p.id = so.partner_id
-      -- the orders through their partners' ids (an index lookup per
-      -- contact), not a scan of all the orders for every batch
-      -- (EXPLAIN: 148 ms -> 12 ms for 2,000 customers at 100k)
-      WHERE so.partner_id = ANY(ARRAY(
-                SELECT c.id FROM res_partner c
-                 WHERE c.commercial_partner_id IN %(partners)s))
-        AND so.company_id = %(company)s
-        AND so.state IN ('sale', 'done')
-        AND sol.qty_invoiced < sol.product_uom_qty
-      GROUP BY p.commercial_partner_id, sol.currency_id)"""
-# Invoices overdue by more than the grace days: the due date is the
-# invoice's; without a payment term, the customer's payment days apply.
-OVERDUE_SQL = """
-    (SELECT 'overdue', ai.commercial_partner_id, NULL::integer,
-            SUM(ai.residual_company_signed), COUNT(*),
-            MAX(%(today)s - due.date_due)
-       FROM account_invoice ai
-       JOIN res_partner p ON p.id = ai.commercial_partner_id
-      CROSS JOIN LATERAL (
-            SELECT CASE WHEN ai.payment_term_id IS NULL
-                             AND COALESCE(p.payment_days, 0) > 0
-                        THEN ai.date_invoice + p.payment_days
-                        ELSE ai.date_due END AS date_due) due
-      WHERE ai.commercial_partner_id IN %(partners)s
-        -- the same restriction on p: else PostgreSQL hashes all the
-        -- partners for every batch (EXPLAIN: 201 ms -> 7 ms at 100k)
-        AND p.id IN %(partners)s
-        AND ai.company_id = %(company)s
-        AND ai.type = 'out_invoice' AND ai.state = 'open'
-        AND due.date_due < %(today)s - %(grace)s
-      GROUP BY ai.commercial_partner_id)"""
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
+    hold_reason = fields.Text(
+        readonly=True,
+        copy=False,
+        track_visibility="onchange",
+        help="Why the customer is on financial hold.",
+    )
+    hold_date = fields.Date(readonly=True, copy=False)
+    hold_automatic = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Placed by the credit rules (released automatically once the cause "
+        "is cured); a hold placed by a Credit Manager is released by hand.",
+    )
+    credit_hold_warning = fields.Char(
+        compute="_compute_credit_hold_warning",
+        help="What currently prevents orders from being confirmed.",
+    )
+    credit_override_ids = fields.One2many(
+        "customer.credit.override",
+        "partner_id",
+        string="Credit Overrides",
+        readonly=True,
+    )
+
     @api.multi
-    def _get_credit_used(self, company):
-        """Credit used per commercial partner of ``self`` in ``company``, in the
-        company currency: {commercial_partner_id: amount}.
-
-        Three set-based queries whatever the number of partners, invoices or
-        orders: posted receivables still open, draft customer invoices, and the
-        not yet invoiced part of confirmed orders (converted per currency).
-        """
-        return self._get_credit_used_of(company, self._get_commercial_partner_ids())
+    def _compute_credit_hold_warning(self):
+        reasons = self._credit_hold_reasons()
+        for partner in self:
+            texts = [
+                r["message"] for r in reasons.get(partner.commercial_partner_id.id, [])
+            ]
+            partner.credit_hold_warning = "; ".join(texts) if texts else False
 
     @api.model
-    def _get_credit_used_of(self, company, partner_ids, figures=None):
-        """_get_credit_used for the given commercial partner ids (callers that
-        have them already save a query per batch); ``figures``: from
-        _read_credit_figures when the caller read them already."""
-        partner_ids = tuple(partner_ids)
-        if not partner_ids:
-            return {}
-        if figures is None:
-            figures = self._read_credit_figures(company, partner_ids)
-        company_currency = company.currency_id
-        used = dict.fromkeys(partner_ids, 0.0)
-        for partner_id, currency_id, amount in figures["used"]:
-            if partner_id not in used:
-                continue  # figures read for more partners
-            if currency_id and currency_id != company_currency.id:
-                amount = (
-                    self.env["res.currency"]
-                    .browse(currency_id)
-                    .with_context(date=fields.Date.context_today(self))
-                    .compute(amount, company_currency)
-                )
-            used[partner_id] += amount or 0.0
-        return used
+    def _check_credit_manager(self):
+        if not self.env.user.has_group(GROUP_CREDIT):
+            raise AccessError(
+                _("Only a Credit Manager may place or release a financial hold.")
+            )
 
     @api.model
-    def _credit_today(self):
-        """fields.Date.context_today(self), the user's time zone read from its
-        partner: the time zone of res.users is an inherited related field
-        whose first read in a request sorts all of pytz's zones (a few ms on
-        every confirmation). Odoo runs in UTC: no zone means UTC, as there."""
-        tz = self._context.get("tz") or self.env.user.partner_id.tz or "UTC"
-        return fields.Date.context_today(self.with_context(tz=tz))
+    def _check_hold_reason(self, reason):
+        if not isinstance(reason, str) or not reason.strip():
+            raise UserError(
+                _("A reason is required to place or release a financial hold.")
+            )
+        return reason.strip()
 
-    @api.model
-    def _read_credit_figures(  # pylint: disable=too-many-arguments
-        self, company, partner_ids, used=True, overdue=False, limits=False
-    ):
-        """What the credit rule weighs, for commercial partners ``partner_ids``
-        in ``company``, in ONE statement whatever their number: {"used":
-        [(partner id, currency id or None, amount)], "overdue": [(partner id,
-        count, amount, days late)], "limits": {partner id: credit limit}}.
-        ``used``: the credit used (posted receivables still open, draft
-        customer invoices, the part of confirmed orders not invoiced yet, per
-        order currency); ``overdue``: invoices overdue by more than the grace
-        days; ``limits``: the limits in ``company``. One statement rather than
-        one per figure: a confirmation waits for each round trip."""
-        parts = (
-            ([LIMIT_SQL] if limits else [])
-            + ([CREDIT_USED_SQL] if used else [])
-            + ([OVERDUE_SQL] if overdue else [])
-        )
-        figures = {"used": [], "overdue": [], "limits": {}}
-        if not partner_ids or not parts:
-            return figures
-        statement = " UNION ALL ".join(parts)
-        self.env.cr.execute(
-            (CREDIT_LIMITS_WITH + statement) if limits else statement,
-            dict(
-                self._credit_limits_params(partner_ids, company),
-                today=fields.Date.from_string(self._credit_today()),
-                grace=self.env["res.config.settings"].get_customer_management_param(
-                    "hold_grace_days"
-                ),
-            ),
-        )
-        for kind, partner_id, currency_id, amount, count, days in (
-            self.env.cr.fetchall()
-        ):
-            if kind == "limit":
-                figures["limits"][partner_id] = amount
-            elif kind == "overdue":
-                figures["overdue"].append((partner_id, count, amount, days))
-            else:
-                figures["used"].append((partner_id, currency_id, amount))
-        return figures
+    @api.multi
+    def action_place_hold(self, reason):
+        """Put the commercial customers of ``self`` on financial hold (Credit
+        Manager only; ``reason`` is mandatory). Returns True for RPC."""
+        self._check_credit_manager()
+        reason = self._check_hold_reason(reason)
+        self.mapped("commercial_partner_id")._place_hold(reason, automatic=False)
+        return True
 
-    # ------------------------------------------------------------------
-    # Financial hold: the rule
-    # ------------------------------------------------------------------
+    @api.multi
+    def action_release_hold(self, reason):
+        """Release the financial hold and return to the status held before
+        (Credit Manager only; ``reason`` is mandatory). Returns True for RPC."""
+        self._check_credit_manager()
+        reason = self._check_hold_reason(reason)
+        self.mapped("commercial_partner_id")._release_hold(reason)
+        return True
+
     @api.multi
     def _credit_hold_reasons(  # pylint: disable=too-many-arguments
         self, company=None, extra_amounts=None, limits=None, used=None, figures=None
@@ -253,32 +145,6 @@ class ResPartner(models.Model):
                 )
             )
         return reasons
-
-    @api.model
-    def _get_credit_limits(self, partner_ids, limits=None, company=None):
-        """[(partner id, credit limit)] of the partners with a limit in
-        ``company`` (in its currency), in one query whatever their number;
-        ``limits`` ({partner id: limit}) when the caller has read them."""
-        if limits is None:
-            limits = {
-                row[0]: row[4] for row in self._read_credit_limits(partner_ids, company)
-            }
-        return [(pid, limit) for pid, limit in limits.items() if limit > 0]
-
-    @api.model
-    def _get_over_limit_ids(self, limits, used, extra_amounts, currency):
-        """Ids of the partners whose credit used plus their ``extra_amounts``
-        goes past their limit (reaches it, without an extra amount)."""
-        over_ids = []
-        for partner_id, limit in limits:
-            extra = extra_amounts.get(partner_id, 0.0)
-            total = used.get(partner_id, 0.0) + extra
-            if total < limit - currency.rounding:
-                continue  # clearly under the limit: no rounding to compare
-            over = currency.compare_amounts(total, limit)
-            if over > 0 or (not extra and over == 0):
-                over_ids.append(partner_id)
-        return over_ids
 
     @api.multi
     def _get_commercial_partner_ids(self, small_set=SMALL_SET):
@@ -371,9 +237,6 @@ class ResPartner(models.Model):
             )
         return result
 
-    # ------------------------------------------------------------------
-    # Financial hold: placing and releasing
-    # ------------------------------------------------------------------
     @api.model
     def _refusal_places_hold(self, reasons, company):
         """Whether a refused confirmation with ``reasons`` holds the customer:
@@ -652,6 +515,75 @@ class ResPartner(models.Model):
         )
         return {row[0] for row in self.env.cr.fetchall()}
 
+    @api.multi
+    def _review_credit_holds(self):
+        """Hold the commercial partners of ``self`` that the rule refuses,
+        release their automatic holds whose cause is cured: (placed, released).
+        Status, hold flag and company of all come from one query; records
+        are only built for the customers that change."""
+        if not self:
+            return 0, 0
+        state, limits = self._read_review_state()
+        reasons, used = {}, {}
+        for company_id, company_limits in limits.items():
+            # self: commercial partners (the review's candidates), their
+            # limits read above and their credit used computed once for the
+            # rule and the chatter notes of the holds and releases
+            company = self.env["res.company"].browse(company_id)
+            used.update(self._get_credit_used_of(company, list(company_limits)))
+            reasons.update(
+                self.browse(list(company_limits))._credit_hold_reasons(
+                    company, limits=company_limits, used=used
+                )
+            )
+        hold_reasons = {
+            partner_id: "; ".join(x["message"] for x in reasons[partner_id])
+            for partner_id, (_company, status, _auto) in state.items()
+            if reasons.get(partner_id) and status != "hold"
+        }
+        # All the new holds at once (bulk notes and activities).
+        to_hold = self.browse(list(hold_reasons))._place_holds(hold_reasons, used=used)
+        # The reasons just computed serve the release too: no second round.
+        held = self.browse(
+            [
+                partner_id
+                for partner_id, (_company, status, automatic) in state.items()
+                if status == "hold" and automatic and partner_id not in hold_reasons
+            ]
+        )
+        released = held._release_cured_holds(reasons, used)
+        return len(to_hold), len(released)
+
+    @api.multi
+    def _read_review_state(self):
+        """({partner id: (company id, status, automatic hold)}, {company id:
+        {partner id: credit limit}}) of ``self`` in one query; the company is
+        the one credit counts in (the user's for a shared partner), the limit
+        that company's."""
+        state, limits = {}, {}
+        for (
+            partner_id,
+            company_id,
+            status,
+            automatic,
+            limit,
+        ) in self._read_credit_limits(self.ids):
+            state[partner_id] = (company_id, status, automatic)
+            limits.setdefault(company_id, {})[partner_id] = limit
+        return state, limits
+
+    @api.multi
+    def _group_by_credit_company(self):
+        """{company: partners}: credit counts in the partner's company, or in
+        the user's company for a partner shared by all companies."""
+        ids = {}
+        for partner in self:
+            company = partner.company_id or self.env.user.company_id
+            ids.setdefault(company, []).append(partner.id)
+        return {
+            company: self.browse(partner_ids) for company, partner_ids in ids.items()
+        }
+
     @api.model
     def _cron_review_credit_holds(self, batch_size=10000):
         """Daily review: hold every customer the rule refuses, release the
@@ -704,75 +636,3 @@ class ResPartner(models.Model):
             released,
         )
         return True
-
-    @api.multi
-    def _review_credit_holds(self):
-        """Hold the commercial partners of ``self`` that the rule refuses,
-        release their automatic holds whose cause is cured: (placed, released).
-        Status, hold flag and company of all come from one query; records
-        are only built for the customers that change."""
-        if not self:
-            return 0, 0
-        state, limits = self._read_review_state()
-        reasons, used = {}, {}
-        for company_id, company_limits in limits.items():
-            # self: commercial partners (the review's candidates), their
-            # limits read above and their credit used computed once for the
-            # rule and the chatter notes of the holds and releases
-            company = self.env["res.company"].browse(company_id)
-            used.update(self._get_credit_used_of(company, list(company_limits)))
-            reasons.update(
-                self.browse(list(company_limits))._credit_hold_reasons(
-                    company, limits=company_limits, used=used
-                )
-            )
-        hold_reasons = {
-            partner_id: "; ".join(x["message"] for x in reasons[partner_id])
-            for partner_id, (_company, status, _auto) in state.items()
-            if reasons.get(partner_id) and status != "hold"
-        }
-        # All the new holds at once (bulk notes and activities).
-        to_hold = self.browse(list(hold_reasons))._place_holds(hold_reasons, used=used)
-        # The reasons just computed serve the release too: no second round.
-        held = self.browse(
-            [
-                partner_id
-                for partner_id, (_company, status, automatic) in state.items()
-                if status == "hold" and automatic and partner_id not in hold_reasons
-            ]
-        )
-        released = held._release_cured_holds(reasons, used)
-        return len(to_hold), len(released)
-
-    @api.multi
-    def _read_review_state(self):
-        """({partner id: (company id, status, automatic hold)}, {company id:
-        {partner id: credit limit}}) of ``self`` in one query; the company is
-        the one credit counts in (the user's for a shared partner), the limit
-        that company's."""
-        state, limits = {}, {}
-        for partner_id, company_id, status, automatic, limit in (
-            self._read_credit_limits(self.ids)
-        ):
-            state[partner_id] = (company_id, status, automatic)
-            limits.setdefault(company_id, {})[partner_id] = limit
-        return state, limits
-
-    @api.multi
-    def _group_by_credit_company(self):
-        """{company: partners}: credit counts in the partner's company, or in
-        the user's company for a partner shared by all companies."""
-        ids = {}
-        for partner in self:
-            company = partner.company_id or self.env.user.company_id
-            ids.setdefault(company, []).append(partner.id)
-        return {
-            company: self.browse(partner_ids) for company, partner_ids in ids.items()
-        }
-
-    @api.model
-    def _commit_batch(self):
-        # Never commit inside tests (one rolled-back transaction) nor while
-        # modules load (a cron called from demo data is part of the install).
-        if self.pool.ready and not getattr(threading.currentThread(), "testing", False):
-            self.env.cr.commit()  # pylint: disable=invalid-commit

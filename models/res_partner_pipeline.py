@@ -179,9 +179,7 @@ class ResPartner(models.Model):
         web client looks each column's counts up by the column's title (the
         label) while this method keys them by value, so every bar stayed
         empty; keyed by label here, as the kanban titles its columns."""
-        data = super(ResPartner, self).read_progress_bar(
-            domain, group_by, progress_bar
-        )
+        data = super(ResPartner, self).read_progress_bar(domain, group_by, progress_bar)
         name = group_by.partition(":")[0]
         if self._fields[name].type != "selection":
             return data

@@ -21,14 +21,12 @@ from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html_escape
 
+from .constants import GROUP_CREDIT, GROUP_MANAGER, GROUP_USER
 from .number_checks import check_finite_numbers
-from .res_partner_credit_hold import SMALL_SET
+from .res_partner_credit_limit import SMALL_SET
 
 _logger = logging.getLogger(__name__)
 
-GROUP_USER = "customer_management.group_customer_user"
-GROUP_CREDIT = "customer_management.group_credit_manager"
-GROUP_MANAGER = "customer_management.group_customer_manager"
 # Table value of the fields that only the module's hold actions write.
 HOLD_ACTIONS = "hold_actions"
 # Context marker of those actions (see the module docstring).
@@ -459,7 +457,9 @@ class ResPartner(models.Model):
             for name, value in row.items():
                 if isinstance(value, float) and not math.isfinite(value):
                     _logger.warning(
-                        "res.partner %s: %s is %s, read as 0", row.get("id"), name,
+                        "res.partner %s: %s is %s, read as 0",
+                        row.get("id"),
+                        name,
                         value,
                     )
                     row[name] = 0.0

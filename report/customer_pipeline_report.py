@@ -1,10 +1,14 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-from ..models.res_partner import CUSTOMER_STATUS, GROUP_USER, PIPELINE, PROSPECT_CLASS
+from ..models.constants import (
+    CUSTOMER_STATUS,
+    GROUP_USER,
+    NO_CLASS,
+    PIPELINE,
+    PROSPECT_CLASS,
+)
 
-# Columns of the status x class table: the classes, then customers without one.
-NO_CLASS = "none"
 FOLLOWUPS_SHOWN = 30
 # Funnel geometry (SVG user units = CSS pixels): a label column on the left, the
 # bars centred in the bar area, the count right of the bar area.

@@ -2,9 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..models.customer_interaction import CHANNELS
-from ..models.res_partner import PROSPECT_CLASS
-
-GROUP_USER = "customer_management.group_customer_user"
+from ..models.constants import GROUP_USER, PROSPECT_CLASS
 
 
 class CustomerFollowupWizard(models.TransientModel):
