@@ -1,7 +1,7 @@
 # Developer commands; everything generated goes to .odoo-dev/ (git-ignored).
 DEV := tools/dev.sh
 
-.PHONY: run test stop shell setup lint bench load e2e i18n package clean
+.PHONY: run test stop shell setup lint format bench load e2e i18n package clean
 
 run:     ## set up everything, then serve customer_demo on http://localhost:$${ODOO_PORT:-8069}
 	@bash $(DEV) run
@@ -18,8 +18,11 @@ shell:   ## odoo shell on the demo database
 setup:
 	@bash $(DEV) setup
 
-lint:    ## flake8 + pylint-odoo + XML well-formedness
+lint:    ## black --check + flake8 + pylint-odoo + XML well-formedness
 	@bash tools/lint.sh
+
+format:  ## rewrite the Python files in the repository's one style (black)
+	@bash tools/lint.sh format
 
 bench:   ## seed 10k/100k-customer databases (cached templates), time the crons and their floors, confirmation over XML-RPC vs stock, two servers -> bench/results.json
 	@bash bench/run.sh

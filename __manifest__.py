@@ -2,7 +2,7 @@
 {
     "name": "Customer Management",
     "summary": "Customer numbers, types, sales pipeline status, classification, "
-               "credit hold and follow-up for Odoo contacts",
+    "credit hold and follow-up for Odoo contacts",
     "version": "11.0.2.0.0",
     "category": "Sales",
     "author": "customer_management developers",

@@ -181,8 +181,10 @@ def _bulk_writes(cr, ids, counts, uid=1):
             "write_date) SELECT 'res.partner', v.res_id, p.display_name, v.body, "
             "'notification', 3, now(), 1, 1, now(), now() FROM (VALUES %s) AS "
             "v(res_id, body) JOIN res_partner p ON p.id = v.res_id",
-            [(pid, "<p>floor note with a reason and amounts</p>")
-             for pid in pick(counts["messages"])],
+            [
+                (pid, "<p>floor note with a reason and amounts</p>")
+                for pid in pick(counts["messages"])
+            ],
             page_size=counts["messages"],
         )
     if counts["activities"]:
@@ -195,8 +197,10 @@ def _bulk_writes(cr, ids, counts, uid=1):
             "current_date, 1, 1, now(), now() FROM (VALUES %%s) AS "
             "v(res_id, uid, summary, note) JOIN res_partner p ON p.id = v.res_id"
             % (model_id, type_id),
-            [(pid, uid, "floor activity", "<p>floor note</p>")
-             for pid in pick(counts["activities"])],
+            [
+                (pid, uid, "floor activity", "<p>floor note</p>")
+                for pid in pick(counts["activities"])
+            ],
             page_size=counts["activities"],
         )
 

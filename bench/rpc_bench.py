@@ -148,8 +148,13 @@ def main():
             log(
                 "  confirm over XML-RPC, %s open invoice(s): ours %.1f ms, stock "
                 "%.1f ms, ratio %.3f (medians of %d interleaved rounds)"
-                % (label, medians["ours"], medians["stock"],
-                   medians["ours"] / medians["stock"], RPC_ROUNDS)
+                % (
+                    label,
+                    medians["ours"],
+                    medians["stock"],
+                    medians["ours"] / medians["stock"],
+                    RPC_ROUNDS,
+                )
             )
     finally:
         server.stop()
@@ -186,9 +191,13 @@ def merge_results(output, results):
     except (OSError, ValueError):
         merged = {}
     # Keys of older versions of run.py, now named for what they are.
-    for key in ("confirm_overhead_ratio", "confirm_ours_median_ms",
-                "confirm_stock_median_ms", "confirm_queries_small",
-                "confirm_queries_large"):
+    for key in (
+        "confirm_overhead_ratio",
+        "confirm_ours_median_ms",
+        "confirm_stock_median_ms",
+        "confirm_queries_small",
+        "confirm_queries_large",
+    ):
         merged.pop(key, None)
     merged.update(results)
     with open(output, "w") as out:

@@ -108,7 +108,11 @@ def test_approve_over_limit_quotation_from_the_form(web, rpc):
     wizard.locator(".modal-footer button", has_text="Approve and confirm").click()
     expect(page.locator(".modal-dialog")).to_have_count(0)
     web.wait_idle()
-    expect(page.locator(".o_form_statusbar .o_statusbar_status .btn-primary")).to_contain_text("Sales Order")  # noqa: E501
+    expect(
+        page.locator(".o_form_statusbar .o_statusbar_status .btn-primary")
+    ).to_contain_text(
+        "Sales Order"
+    )  # noqa: E501
     expect(banner).to_be_hidden()
     web.shot("approved_order")
 

@@ -97,8 +97,9 @@ def new_customer(rpc, name):
 
 
 def first_name(rpc, model, domain=None):
-    row = rpc(model, "search_read", domain or [], fields=["display_name"], limit=1,
-              order="id")
+    row = rpc(
+        model, "search_read", domain or [], fields=["display_name"], limit=1, order="id"
+    )
     assert row, "no %s in the demo data" % model
     return row[0]
 
@@ -170,8 +171,9 @@ def fill(web, name, kind, value):
 def assert_readonly(web, name):
     """Every widget of field `name` on the sheet is read-only (an empty
     read-only field is hidden, so visible or not)."""
-    widgets = web.page.locator('.o_form_view .o_form_sheet .o_field_widget[name="%s"]'
-                               % name)
+    widgets = web.page.locator(
+        '.o_form_view .o_form_sheet .o_field_widget[name="%s"]' % name
+    )
     expect(widgets.first).to_be_attached()
     for widget in widgets.all():
         expect(widget).to_have_class(READONLY)
@@ -258,8 +260,11 @@ def common_values(rpc, tag):
     referrer = first_name(
         rpc,
         "res.partner",
-        [("customer", "=", True), ("parent_id", "=", False),
-         ("customer_status", "=", "active")],
+        [
+            ("customer", "=", True),
+            ("parent_id", "=", False),
+            ("customer_status", "=", "active"),
+        ],
     )
     referrer_name = rpc("res.partner", "read", [referrer["id"]], ["name"])[0]["name"]
     labels = rpc.selection_labels("res.partner", "prospect_class")

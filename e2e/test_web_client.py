@@ -377,7 +377,8 @@ def test_analysis_pivot_counts_every_customer(web, rpc):
     ]
     class_labels = rpc.selection_labels("customer.pipeline.analysis", "prospect_class")
     assert [c for c in classes if c in class_labels.values()] == [
-        class_labels[key] for key in ("a", "b", "c", "d", "e", "none")
+        class_labels[key]
+        for key in ("a", "b", "c", "d", "e", "none")
         if class_labels[key] in classes
     ], classes
     assert "Undefined" not in classes, classes
@@ -513,23 +514,29 @@ def test_screen_timings(web, rpc, screenshots):
     customer = rpc(
         "res.partner",
         "search_read",
-        [("prospect_class", "!=", False), ("customer_status", "=", "active"),
-         ("parent_id", "=", False)],
+        [
+            ("prospect_class", "!=", False),
+            ("customer_status", "=", "active"),
+            ("parent_id", "=", False),
+        ],
         fields=["display_name"],
         limit=1,
     )[0]
     page.goto(
         "%s/web?#id=%d&view_type=form&model=res.partner&action=%d"
-        % (ODOO_URL, customer["id"],
-           rpc.ref("customer_management.res_partner_customer_action"))
+        % (
+            ODOO_URL,
+            customer["id"],
+            rpc.ref("customer_management.res_partner_customer_action"),
+        )
     )
     web.wait_client()
     web.wait_form()
     timed(
         "Log Follow-up",
-        lambda: page.locator(".o_statusbar_buttons button").filter(
-            has_text="Log Follow-up"
-        ).click(),
+        lambda: page.locator(".o_statusbar_buttons button")
+        .filter(has_text="Log Follow-up")
+        .click(),
         lambda: expect(page.locator(".modal.in .o_form_view")).to_be_visible(),
     )
     page.locator(".modal.in .modal-footer button").filter(has_text="Cancel").click()
@@ -542,9 +549,9 @@ def test_screen_timings(web, rpc, screenshots):
     web.wait_form()
     timed(
         "refused Confirm",
-        lambda: page.locator(".o_statusbar_buttons button:visible").filter(
-            has_text=exact("Confirm Sale")
-        ).click(),
+        lambda: page.locator(".o_statusbar_buttons button:visible")
+        .filter(has_text=exact("Confirm Sale"))
+        .click(),
         lambda: expect(web.dialog().locator(".o_dialog_warning")).to_be_visible(),
     )
     web.dialog().locator(".modal-footer button").first.click()

@@ -37,35 +37,61 @@ class AccountInvoice(models.Model):
 
     early_discount_type = fields.Selection(
         [("percent", "Percentage"), ("amount", "Fixed amount")],
-        string="Early-Pay Discount Type", readonly=True, copy=False,
+        string="Early-Pay Discount Type",
+        readonly=True,
+        copy=False,
         help="Copied from the customer when the invoice is validated; draft "
-             "invoices follow the customer's current terms.")
+        "invoices follow the customer's current terms.",
+    )
     early_discount_value = fields.Float(
-        string="Early-Pay Discount", digits=(16, 2), readonly=True, copy=False,
+        string="Early-Pay Discount",
+        digits=(16, 2),
+        readonly=True,
+        copy=False,
         help="Percentage of the invoice total, or fixed amount (company currency, "
-             "converted at the invoice date), deducted when paid within the "
-             "early-pay days.")
+        "converted at the invoice date), deducted when paid within the "
+        "early-pay days.",
+    )
     early_discount_days = fields.Integer(
-        string="Early-Pay Days", readonly=True, copy=False,
-        help="Days after the invoice date within which the discount applies.")
+        string="Early-Pay Days",
+        readonly=True,
+        copy=False,
+        help="Days after the invoice date within which the discount applies.",
+    )
     early_discount_date = fields.Date(
-        string="Early-Pay Deadline", compute="_compute_early_discount", store=True,
+        string="Early-Pay Deadline",
+        compute="_compute_early_discount",
+        store=True,
         help="Last day (included) on which a payment of the reduced amount "
-             "settles the invoice.")
+        "settles the invoice.",
+    )
     early_discount_amount = fields.Monetary(
-        string="Early-Pay Discount Amount", compute="_compute_early_discount",
-        store=True, currency_field="currency_id",
+        string="Early-Pay Discount Amount",
+        compute="_compute_early_discount",
+        store=True,
+        currency_field="currency_id",
         help="Discount granted for a payment within the early-pay days: the "
-             "percentage of the total, or the fixed amount capped at the total.")
+        "percentage of the total, or the fixed amount capped at the total.",
+    )
     amount_after_early_discount = fields.Monetary(
-        string="Amount if Paid Early", compute="_compute_early_discount",
-        store=True, currency_field="currency_id",
+        string="Amount if Paid Early",
+        compute="_compute_early_discount",
+        store=True,
+        currency_field="currency_id",
         help="Total minus the early-pay discount: what the customer pays on or "
-             "before the early-pay deadline.")
+        "before the early-pay deadline.",
+    )
 
-    @api.depends("type", "early_discount_type", "early_discount_value",
-                 "early_discount_days", "date_invoice", "amount_total", "currency_id",
-                 "company_id")
+    @api.depends(
+        "type",
+        "early_discount_type",
+        "early_discount_value",
+        "early_discount_days",
+        "date_invoice",
+        "amount_total",
+        "currency_id",
+        "company_id",
+    )
     def _compute_early_discount(self):
         for invoice in self:
             discount = invoice._get_early_discount_amount()
@@ -75,7 +101,8 @@ class AccountInvoice(models.Model):
             if discount and invoice.date_invoice:
                 date = fields.Date.to_string(
                     fields.Date.from_string(invoice.date_invoice)
-                    + timedelta(days=invoice.early_discount_days or 0))
+                    + timedelta(days=invoice.early_discount_days or 0)
+                )
             invoice.early_discount_date = date
 
     @api.multi
@@ -101,25 +128,38 @@ class AccountInvoice(models.Model):
             amount = min(amount, self.amount_total)
         return currency.round(amount) if currency else amount
 
-    @api.constrains("early_discount_type", "early_discount_value",
-                    "early_discount_days")
+    @api.constrains(
+        "early_discount_type", "early_discount_value", "early_discount_days"
+    )
     def _check_early_discount_terms(self):
         for invoice in self:
             value, days = invoice.early_discount_value, invoice.early_discount_days
-            if value < 0 or days < 0 or (
-                    invoice.early_discount_type == "percent" and value >= 100):
-                raise ValidationError(_(
-                    "%(invoice)s: an early-pay discount of %(value)s for %(days)s "
-                    "days is not possible: the discount is a percentage from 0 to "
-                    "less than 100 or a positive amount, the days 0 or more.") % {
+            if (
+                value < 0
+                or days < 0
+                or (invoice.early_discount_type == "percent" and value >= 100)
+            ):
+                raise ValidationError(
+                    _(
+                        "%(invoice)s: an early-pay discount of %(value)s for %(days)s "
+                        "days is not possible: the discount is a percentage from 0 to "
+                        "less than 100 or a positive amount, the days 0 or more."
+                    )
+                    % {
                         "invoice": invoice.number or invoice.display_name,
-                        "value": value, "days": days})
+                        "value": value,
+                        "days": days,
+                    }
+                )
 
     @api.onchange("partner_id")
     def _onchange_partner_id_early_discount(self):
         if self.state in (False, "draft"):
-            self.update(self._prepare_early_discount_terms(
-                self.partner_id.commercial_partner_id, self.type))
+            self.update(
+                self._prepare_early_discount_terms(
+                    self.partner_id.commercial_partner_id, self.type
+                )
+            )
 
     @api.model
     def _prepare_early_discount_terms(self, commercial_partner, invoice_type):
@@ -127,8 +167,11 @@ class AccountInvoice(models.Model):
         customer takes: the customer's terms for customer invoices, none
         otherwise."""
         if invoice_type != "out_invoice" or not commercial_partner:
-            return {"early_discount_type": False, "early_discount_value": 0.0,
-                    "early_discount_days": 0}
+            return {
+                "early_discount_type": False,
+                "early_discount_value": 0.0,
+                "early_discount_days": 0,
+            }
         return {
             "early_discount_type": commercial_partner.early_discount_type or False,
             "early_discount_value": commercial_partner.early_discount_value or 0.0,
@@ -168,11 +211,14 @@ class AccountInvoice(models.Model):
     def _prepare_frozen_terms(self, source, terms):
         return (
             source["early_discount_type"] or False
-            if "early_discount_type" in terms else None,
+            if "early_discount_type" in terms
+            else None,
             round(float(source["early_discount_value"] or 0.0), 2)
-            if "early_discount_value" in terms else None,
+            if "early_discount_value" in terms
+            else None,
             int(source["early_discount_days"] or 0)
-            if "early_discount_days" in terms else None,
+            if "early_discount_days" in terms
+            else None,
         )
 
     @api.model
@@ -181,8 +227,12 @@ class AccountInvoice(models.Model):
         if vals.get("partner_id") and not any(k in vals for k in EARLY_DISCOUNT_TERMS):
             invoice_type = vals.get("type", self.env.context.get("type", "out_invoice"))
             partner = self.env["res.partner"].browse(vals["partner_id"])
-            vals = dict(vals, **self._prepare_early_discount_terms(
-                partner.commercial_partner_id, invoice_type))
+            vals = dict(
+                vals,
+                **self._prepare_early_discount_terms(
+                    partner.commercial_partner_id, invoice_type
+                ),
+            )
         return super(AccountInvoice, self).create(vals)
 
     @api.multi
@@ -190,7 +240,8 @@ class AccountInvoice(models.Model):
         self._check_early_discount_frozen(vals)
         result = super(AccountInvoice, self).write(vals)
         if ("partner_id" in vals or "type" in vals) and not any(
-                k in vals for k in EARLY_DISCOUNT_TERMS):
+            k in vals for k in EARLY_DISCOUNT_TERMS
+        ):
             self._refresh_early_discount_terms()
         return result
 
@@ -201,7 +252,8 @@ class AccountInvoice(models.Model):
         groups = defaultdict(self.browse)
         for invoice in self.filtered(lambda inv: inv.state == "draft"):
             terms = self._prepare_early_discount_terms(
-                invoice.commercial_partner_id, invoice.type)
+                invoice.commercial_partner_id, invoice.type
+            )
             current = {name: invoice[name] for name in EARLY_DISCOUNT_TERMS}
             if current != terms:
                 groups[tuple(sorted(terms.items()))] |= invoice
@@ -224,15 +276,18 @@ class AccountInvoice(models.Model):
         followers = {inv.id: inv.message_partner_ids for inv in self}
         result = super(AccountInvoice, self).invoice_validate()
         for invoice in self.filtered(
-                lambda inv: inv.type in ("out_invoice", "out_refund")
-                and inv.commercial_partner_id.invoice_email):
+            lambda inv: inv.type in ("out_invoice", "out_refund")
+            and inv.commercial_partner_id.invoice_email
+        ):
             contact = invoice._get_invoice_email_contact()
             if not contact:
                 continue
             if contact not in invoice.message_partner_ids:
                 invoice.message_subscribe(contact.ids)
-            if (invoice.partner_id != contact
-                    and invoice.partner_id not in followers[invoice.id]):
+            if (
+                invoice.partner_id != contact
+                and invoice.partner_id not in followers[invoice.id]
+            ):
                 invoice.message_unsubscribe(invoice.partner_id.ids)
         return result
 
@@ -268,13 +323,23 @@ class AccountInvoice(models.Model):
         available = {}
         for invoice in self:
             discount = invoice.early_discount_amount
-            if (invoice.type != "out_invoice" or invoice.state != "open"
-                    or discount <= 0 or not invoice.early_discount_date):
+            if (
+                invoice.type != "out_invoice"
+                or invoice.state != "open"
+                or discount <= 0
+                or not invoice.early_discount_date
+            ):
                 continue
             if payment_date and payment_date > invoice.early_discount_date:
                 continue
-            if float_compare(invoice.residual, discount,
-                             precision_rounding=invoice.currency_id.rounding) <= 0:
+            if (
+                float_compare(
+                    invoice.residual,
+                    discount,
+                    precision_rounding=invoice.currency_id.rounding,
+                )
+                <= 0
+            ):
                 continue
             available[invoice.id] = discount
         return available
@@ -292,23 +357,32 @@ class AccountInvoice(models.Model):
             discount = sum(in_window.values())
             reduced = sum(invoices.mapped("residual")) - discount
             deadline = min(self.browse(list(in_window)).mapped("early_discount_date"))
-            note = _("Early payment discount: %(reduced)s paid by %(deadline)s "
-                     "settles the invoice (%(discount)s discount written off).") % {
-                         "reduced": formatLang(self.env, reduced,
-                                               currency_obj=currency),
-                         "deadline": format_date(self.env, deadline),
-                         "discount": formatLang(self.env, discount,
-                                                currency_obj=currency)}
+            note = _(
+                "Early payment discount: %(reduced)s paid by %(deadline)s "
+                "settles the invoice (%(discount)s discount written off)."
+            ) % {
+                "reduced": formatLang(self.env, reduced, currency_obj=currency),
+                "deadline": format_date(self.env, deadline),
+                "discount": formatLang(self.env, discount, currency_obj=currency),
+            }
             account = self.env["account.payment"]._get_early_discount_account()
             if not account:
-                note += " " + _("No early payment discount account is set in the "
-                                "Customers settings: ask an administrator to set "
-                                "one before validating.")
+                note += " " + _(
+                    "No early payment discount account is set in the "
+                    "Customers settings: ask an administrator to set "
+                    "one before validating."
+                )
             return note
         expired = invoices.filtered(
-            lambda inv: inv.id in invoices._get_early_discount_available())
+            lambda inv: inv.id in invoices._get_early_discount_available()
+        )
         if expired:
-            return _("The early payment discount expired on %(deadline)s: the full "
-                     "amount is due.") % {"deadline": format_date(
-                         self.env, max(expired.mapped("early_discount_date")))}
+            return _(
+                "The early payment discount expired on %(deadline)s: the full "
+                "amount is due."
+            ) % {
+                "deadline": format_date(
+                    self.env, max(expired.mapped("early_discount_date"))
+                )
+            }
         return False

@@ -18,16 +18,21 @@ class AccountPayment(models.Model):
 
     early_discount_note = fields.Char(
         compute="_compute_early_discount_note",
-        help="What the early-pay discount of the invoices means for this payment.")
+        help="What the early-pay discount of the invoices means for this payment.",
+    )
 
     @api.depends("invoice_ids", "payment_date", "currency_id", "payment_type", "state")
     def _compute_early_discount_note(self):
         for payment in self:
             note = False
-            if (payment.invoice_ids and payment.payment_type == "inbound"
-                    and payment.state in (False, "draft")):
+            if (
+                payment.invoice_ids
+                and payment.payment_type == "inbound"
+                and payment.state in (False, "draft")
+            ):
                 note = payment.invoice_ids._get_early_discount_note(
-                    payment.payment_date, payment.currency_id)
+                    payment.payment_date, payment.currency_id
+                )
             payment.early_discount_note = note
 
     @api.model
@@ -35,7 +40,8 @@ class AccountPayment(models.Model):
         """The account early-pay discounts are written off to (setting
         cm_early_discount_account_id), or an empty recordset."""
         account_id = self.env["res.config.settings"].get_customer_management_param(
-            "early_discount_account_id")
+            "early_discount_account_id"
+        )
         Account = self.env["account.account"]
         return Account.browse(account_id).exists() if account_id else Account
 
@@ -61,13 +67,20 @@ class AccountPayment(models.Model):
         self.ensure_one()
         invoices = self.invoice_ids
         currency = self.currency_id
-        if (not invoices or not currency or self.payment_type != "inbound"
-                or self.partner_type != "customer"
-                or any(inv.type != "out_invoice" or inv.currency_id != currency
-                       for inv in invoices)):
+        if (
+            not invoices
+            or not currency
+            or self.payment_type != "inbound"
+            or self.partner_type != "customer"
+            or any(
+                inv.type != "out_invoice" or inv.currency_id != currency
+                for inv in invoices
+            )
+        ):
             return 0.0
         available = invoices._get_early_discount_available(
-            self.payment_date or fields.Date.context_today(self))
+            self.payment_date or fields.Date.context_today(self)
+        )
         if not available:
             return 0.0
         discount = sum(available.values())
@@ -84,14 +97,16 @@ class AccountPayment(models.Model):
         if "amount" not in fields_list or not rec.get("invoice_ids"):
             return rec
         commands = self.resolve_2many_commands(
-            "invoice_ids", rec["invoice_ids"], ["id"])
+            "invoice_ids", rec["invoice_ids"], ["id"]
+        )
         invoices = self.env["account.invoice"].browse([c["id"] for c in commands])
         if len(invoices) != 1 or invoices.type != "out_invoice":
             return rec
         if rec.get("currency_id") and rec["currency_id"] != invoices.currency_id.id:
             return rec
         available = invoices._get_early_discount_available(
-            rec.get("payment_date") or fields.Date.context_today(self))
+            rec.get("payment_date") or fields.Date.context_today(self)
+        )
         if available:
             rec["amount"] = invoices.residual - available[invoices.id]
             rec.update(self._prepare_early_discount_writeoff())
@@ -109,8 +124,10 @@ class AccountPayment(models.Model):
         if not discount:
             return
         full, reduced = invoice.residual, invoice.residual - discount
-        if any(self.currency_id.compare_amounts(self.amount, suggested) == 0
-               for suggested in (full, reduced)):
+        if any(
+            self.currency_id.compare_amounts(self.amount, suggested) == 0
+            for suggested in (full, reduced)
+        ):
             in_window = invoice._get_early_discount_available(self.payment_date)
             self.update({"amount": reduced if in_window else full})
 
@@ -121,13 +138,20 @@ class AccountPayment(models.Model):
         account = self._get_early_discount_account()
         if self._get_early_discount():
             self.update(self._prepare_early_discount_writeoff(account))
-        elif (account and self.payment_difference_handling == "reconcile"
-              and self.writeoff_account_id == account
-              and self.writeoff_label == _("Early payment discount")):
+        elif (
+            account
+            and self.payment_difference_handling == "reconcile"
+            and self.writeoff_account_id == account
+            and self.writeoff_label == _("Early payment discount")
+        ):
             # A pre-filled early-pay write-off that no longer applies.
-            self.update({"payment_difference_handling": "open",
-                         "writeoff_account_id": False,
-                         "writeoff_label": _("Write-Off")})
+            self.update(
+                {
+                    "payment_difference_handling": "open",
+                    "writeoff_account_id": False,
+                    "writeoff_label": _("Write-Off"),
+                }
+            )
 
     @api.multi
     def post(self):
@@ -144,25 +168,42 @@ class AccountPayment(models.Model):
         if not self._get_early_discount():
             return False
         account = self._get_early_discount_account()
-        if (self.payment_difference_handling == "reconcile" and self.writeoff_account_id
-                and self.writeoff_account_id != account):
+        if (
+            self.payment_difference_handling == "reconcile"
+            and self.writeoff_account_id
+            and self.writeoff_account_id != account
+        ):
             return False
         if not account:
-            raise UserError(_(
-                "Payment of %(amount)s %(currency)s for %(invoices)s: this is the "
-                "amount reduced by the early payment discount, but no early payment "
-                "discount account is set. Ask an administrator to choose one in "
-                "Settings > Customers > Early payment discount, or register the "
-                "full amount.") % {
-                    "amount": self.amount, "currency": self.currency_id.name,
-                    "invoices": ", ".join(self.invoice_ids.mapped(
-                        lambda i: i.number or i.name or ""))})
+            raise UserError(
+                _(
+                    "Payment of %(amount)s %(currency)s for %(invoices)s: this is the "
+                    "amount reduced by the early payment discount, but no early "
+                    "payment "
+                    "discount account is set. Ask an administrator to choose one in "
+                    "Settings > Customers > Early payment discount, or register the "
+                    "full amount."
+                )
+                % {
+                    "amount": self.amount,
+                    "currency": self.currency_id.name,
+                    "invoices": ", ".join(
+                        self.invoice_ids.mapped(lambda i: i.number or i.name or "")
+                    ),
+                }
+            )
         if account.company_id != self.company_id:
-            raise UserError(_(
-                "The early payment discount account %(account)s belongs to "
-                "%(account_company)s, not to %(company)s of this payment. Choose an "
-                "account of %(company)s in Settings > Customers.") % {
+            raise UserError(
+                _(
+                    "The early payment discount account %(account)s belongs to "
+                    "%(account_company)s, not to %(company)s of this payment. Choose "
+                    "an "
+                    "account of %(company)s in Settings > Customers."
+                )
+                % {
                     "account": account.display_name,
                     "account_company": account.company_id.name,
-                    "company": self.company_id.name})
+                    "company": self.company_id.name,
+                }
+            )
         return self.write(self._prepare_early_discount_writeoff(account))

@@ -32,70 +32,98 @@ class CustomerGuarantor(models.Model):
         return self.env["res.company"]._company_default_get("customer.guarantor")
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, ondelete="cascade",
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
         domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
-        help="The customer whose debts are guaranteed.")
+        help="The customer whose debts are guaranteed.",
+    )
     sequence = fields.Integer(default=10)
     guarantor_partner_id = fields.Many2one(
-        "res.partner", string="Guarantor Partner", index=True, ondelete="restrict",
+        "res.partner",
+        string="Guarantor Partner",
+        index=True,
+        ondelete="restrict",
         help="The guarantor when it is a contact or company of the database; "
-             "otherwise fill in the name.")
+        "otherwise fill in the name.",
+    )
     name = fields.Char(
-        help="Name of the guarantor when it is not a partner of the database.")
+        help="Name of the guarantor when it is not a partner of the database."
+    )
     relation = fields.Selection(
-        RELATIONS, default="other",
-        help="How the guarantor is related to the customer.")
+        RELATIONS, default="other", help="How the guarantor is related to the customer."
+    )
     phone = fields.Char()
     email = fields.Char()
     guaranteed_amount = fields.Monetary(
-        currency_field="currency_id", help="Amount the guarantor answers for.")
+        currency_field="currency_id", help="Amount the guarantor answers for."
+    )
     currency_id = fields.Many2one(
-        "res.currency", related="company_id.currency_id", readonly=True, store=True)
+        "res.currency", related="company_id.currency_id", readonly=True, store=True
+    )
     valid_until = fields.Date(help="Last day of the guarantee; empty: no end.")
     notes = fields.Text()
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=_default_company_id)
+        "res.company", required=True, index=True, default=_default_company_id
+    )
     active = fields.Boolean(default=True)
 
     @api.multi
     def name_get(self):
-        return [(g.id, g.name or g.guarantor_partner_id.name or _("Guarantor"))
-                for g in self]
+        return [
+            (g.id, g.name or g.guarantor_partner_id.name or _("Guarantor"))
+            for g in self
+        ]
 
     @api.constrains("guarantor_partner_id", "name")
     def _check_identity(self):
         for guarantor in self:
             person = guarantor.guarantor_partner_id
             if not person and not (guarantor.name or "").strip():
-                raise ValidationError(_(
-                    "A guarantor of %(customer)s needs a name: choose a guarantor "
-                    "partner or type the guarantor's name.") % {
-                        "customer": guarantor.partner_id.name})
+                raise ValidationError(
+                    _(
+                        "A guarantor of %(customer)s needs a name: choose a guarantor "
+                        "partner or type the guarantor's name."
+                    )
+                    % {"customer": guarantor.partner_id.name}
+                )
             if person and person.commercial_partner_id == guarantor.partner_id:
-                raise ValidationError(_(
-                    "%(guarantor)s cannot guarantee its own customer %(customer)s: "
-                    "choose a person or company outside the customer.") % {
-                        "guarantor": person.name,
-                        "customer": guarantor.partner_id.name})
+                raise ValidationError(
+                    _(
+                        "%(guarantor)s cannot guarantee its own customer %(customer)s: "
+                        "choose a person or company outside the customer."
+                    )
+                    % {"guarantor": person.name, "customer": guarantor.partner_id.name}
+                )
 
     @api.constrains("email")
     def _check_email(self):
         for guarantor in self.filtered("email"):
             if not EMAIL_RE.match(guarantor.email.strip()):
-                raise ValidationError(_(
-                    "'%(email)s' is not a valid e-mail address for guarantor "
-                    "%(guarantor)s. Enter one address like name@example.com.") % {
-                        "email": guarantor.email, "guarantor": guarantor.display_name})
+                raise ValidationError(
+                    _(
+                        "'%(email)s' is not a valid e-mail address for guarantor "
+                        "%(guarantor)s. Enter one address like name@example.com."
+                    )
+                    % {"email": guarantor.email, "guarantor": guarantor.display_name}
+                )
 
     @api.constrains("guaranteed_amount")
     def _check_guaranteed_amount(self):
         for guarantor in self:
             if guarantor.guaranteed_amount < 0:
-                raise ValidationError(_(
-                    "The guaranteed amount of %(guarantor)s cannot be negative "
-                    "(%(amount)s). Enter the amount guaranteed, or 0.") % {
+                raise ValidationError(
+                    _(
+                        "The guaranteed amount of %(guarantor)s cannot be negative "
+                        "(%(amount)s). Enter the amount guaranteed, or 0."
+                    )
+                    % {
                         "guarantor": guarantor.display_name,
-                        "amount": guarantor.guaranteed_amount})
+                        "amount": guarantor.guaranteed_amount,
+                    }
+                )
 
     @api.onchange("guarantor_partner_id")
     def _onchange_guarantor_partner_id(self):
@@ -114,8 +142,11 @@ class CustomerGuarantor(models.Model):
         """Keep guarantors on the commercial customer; trim the e-mail."""
         values = dict(vals)
         if values.get("partner_id"):
-            values["partner_id"] = self.env["res.partner"].browse(
-                values["partner_id"]).commercial_partner_id.id
+            values["partner_id"] = (
+                self.env["res.partner"]
+                .browse(values["partner_id"])
+                .commercial_partner_id.id
+            )
         if values.get("email"):
             values["email"] = values["email"].strip()
         return values
@@ -152,5 +183,6 @@ class CustomerGuarantor(models.Model):
     @api.multi
     def _is_valid_on(self, date):
         """Guarantors of ``self`` whose guarantee still runs on ``date``."""
-        return self.filtered(lambda g: g.active and (not g.valid_until
-                                                     or g.valid_until >= date))
+        return self.filtered(
+            lambda g: g.active and (not g.valid_until or g.valid_until >= date)
+        )

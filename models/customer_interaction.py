@@ -54,86 +54,140 @@ class CustomerInteraction(models.Model):
         return self.env["res.company"]._company_default_get("customer.interaction")
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, ondelete="cascade",
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
         track_visibility="onchange",
         help="The customer. When one of its contacts is chosen, the interaction is "
-             "kept on the customer and the person goes to Contact.")
+        "kept on the customer and the person goes to Contact.",
+    )
     contact_id = fields.Many2one(
-        "res.partner", string="Contact", index=True, ondelete="set null",
+        "res.partner",
+        string="Contact",
+        index=True,
+        ondelete="set null",
         domain="[('commercial_partner_id', '=', partner_id), ('id', '!=', partner_id)]",
-        help="The person at the customer this interaction was with.")
+        help="The person at the customer this interaction was with.",
+    )
     date = fields.Datetime(
-        required=True, index=True, default=fields.Datetime.now,
-        track_visibility="onchange", help="When it happened (not in the future).")
+        required=True,
+        index=True,
+        default=fields.Datetime.now,
+        track_visibility="onchange",
+        help="When it happened (not in the future).",
+    )
     interaction_type = fields.Selection(
-        INTERACTION_TYPES, string="Type", required=True, default="call", index=True,
+        INTERACTION_TYPES,
+        string="Type",
+        required=True,
+        default="call",
+        index=True,
         track_visibility="onchange",
         help="Complaints and requests stay open until marked done; the other types "
-             "are recorded as done.")
+        "are recorded as done.",
+    )
     channel = fields.Selection(CHANNELS, required=True, default="phone")
     direction = fields.Selection(
-        DIRECTIONS, required=True, default="out",
+        DIRECTIONS,
+        required=True,
+        default="out",
         help="Incoming: the customer contacted us. Outgoing: we contacted the "
-             "customer.")
+        "customer.",
+    )
     summary = fields.Char(required=True, track_visibility="onchange")
     details = fields.Html()
     offer_made = fields.Text(help="What was offered to the customer, and why.")
     offer_amount = fields.Monetary(
-        currency_field="currency_id", help="Amount of the offer made, if any.")
+        currency_field="currency_id", help="Amount of the offer made, if any."
+    )
     currency_id = fields.Many2one(
-        "res.currency", related="company_id.currency_id", readonly=True, store=True)
+        "res.currency", related="company_id.currency_id", readonly=True, store=True
+    )
     user_id = fields.Many2one(
-        "res.users", string="Recorded by", index=True, track_visibility="onchange",
-        default=lambda self: self.env.user)
-    state = fields.Selection(
-        STATES, required=True, default="open", index=True, copy=False,
+        "res.users",
+        string="Recorded by",
+        index=True,
         track_visibility="onchange",
-        help="Complaints and requests are open until handled; other types are done.")
+        default=lambda self: self.env.user,
+    )
+    state = fields.Selection(
+        STATES,
+        required=True,
+        default="open",
+        index=True,
+        copy=False,
+        track_visibility="onchange",
+        help="Complaints and requests are open until handled; other types are done.",
+    )
     date_done = fields.Datetime(string="Done on", readonly=True, copy=False)
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=_default_company_id)
+        "res.company", required=True, index=True, default=_default_company_id
+    )
 
     @api.constrains("date")
     def _check_date(self):
         now = fields.Datetime.from_string(fields.Datetime.now())
         for interaction in self:
             if fields.Datetime.from_string(interaction.date) > now + FUTURE_TOLERANCE:
-                raise ValidationError(_(
-                    "The interaction '%(summary)s' is dated %(date)s, which is in the "
-                    "future. Record interactions once they have happened (plan future "
-                    "ones as activities).") % {
-                        "summary": interaction.summary, "date": interaction.date})
+                raise ValidationError(
+                    _(
+                        "The interaction '%(summary)s' is dated %(date)s, which is in "
+                        "the "
+                        "future. Record interactions once they have happened (plan "
+                        "future "
+                        "ones as activities)."
+                    )
+                    % {"summary": interaction.summary, "date": interaction.date}
+                )
 
     @api.constrains("partner_id", "contact_id")
     def _check_contact(self):
         for interaction in self.filtered("contact_id"):
             customer = interaction.partner_id
             if interaction.contact_id.commercial_partner_id != customer:
-                raise ValidationError(_(
-                    "%(contact)s is not a contact of %(customer)s. Choose one of the "
-                    "customer's contacts, or leave Contact empty.") % {
+                raise ValidationError(
+                    _(
+                        "%(contact)s is not a contact of %(customer)s. Choose one of "
+                        "the "
+                        "customer's contacts, or leave Contact empty."
+                    )
+                    % {
                         "contact": interaction.contact_id.name,
-                        "customer": customer.name})
+                        "customer": customer.name,
+                    }
+                )
 
     @api.constrains("state", "interaction_type")
     def _check_state(self):
         for interaction in self.filtered(lambda i: i.state == "open"):
             if interaction.interaction_type not in FOLLOWED_TYPES:
-                raise ValidationError(_(
-                    "Only complaints and requests can be open; '%(summary)s' is a "
-                    "%(type)s, which is recorded as done.") % {
+                raise ValidationError(
+                    _(
+                        "Only complaints and requests can be open; '%(summary)s' is a "
+                        "%(type)s, which is recorded as done."
+                    )
+                    % {
                         "summary": interaction.summary,
-                        "type": dict(INTERACTION_TYPES)[interaction.interaction_type]})
+                        "type": dict(INTERACTION_TYPES)[interaction.interaction_type],
+                    }
+                )
 
     @api.constrains("offer_amount")
     def _check_offer_amount(self):
         for interaction in self:
             if interaction.offer_amount < 0:
-                raise ValidationError(_(
-                    "The offer amount of '%(summary)s' cannot be negative "
-                    "(%(amount)s). Enter the amount offered, or 0.") % {
+                raise ValidationError(
+                    _(
+                        "The offer amount of '%(summary)s' cannot be negative "
+                        "(%(amount)s). Enter the amount offered, or 0."
+                    )
+                    % {
                         "summary": interaction.summary,
-                        "amount": interaction.offer_amount})
+                        "amount": interaction.offer_amount,
+                    }
+                )
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
@@ -162,7 +216,8 @@ class CustomerInteraction(models.Model):
         check_finite_numbers(self, vals)
         vals = self._prepare_partner_vals(vals)
         interaction_type = vals.get("interaction_type") or self.default_get(
-            ["interaction_type"]).get("interaction_type")
+            ["interaction_type"]
+        ).get("interaction_type")
         if interaction_type not in FOLLOWED_TYPES:
             vals = dict(vals, state="done")
         if vals.get("state") == "done" and not vals.get("date_done"):
@@ -181,7 +236,8 @@ class CustomerInteraction(models.Model):
             closing = self.filtered(lambda i: i.state != "done")
             if closing:
                 super(CustomerInteraction, closing).write(
-                    {"date_done": fields.Datetime.now()})
+                    {"date_done": fields.Datetime.now()}
+                )
         elif vals.get("state") == "open":
             vals = dict(vals, date_done=False)
         return super(CustomerInteraction, self).write(vals)
@@ -197,8 +253,9 @@ class CustomerInteraction(models.Model):
         """Reopen complaints and requests (the other types cannot be open)."""
         others = self.filtered(lambda i: i.interaction_type not in FOLLOWED_TYPES)
         if others:
-            raise UserError(_(
-                "Only complaints and requests can be reopened: %s") % ", ".join(
-                    others.mapped("summary")))
+            raise UserError(
+                _("Only complaints and requests can be reopened: %s")
+                % ", ".join(others.mapped("summary"))
+            )
         self.filtered(lambda i: i.state == "done").write({"state": "open"})
         return True

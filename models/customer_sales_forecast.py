@@ -23,40 +23,62 @@ class CustomerSalesForecast(models.Model):
         return self.env["res.company"]._company_default_get("customer.sales.forecast")
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, ondelete="cascade",
-        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]")
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
+    )
     name = fields.Char(string="Description", help="What is expected to be sold.")
     date_start = fields.Date(string="Period Start", required=True, index=True)
     date_end = fields.Date(string="Period End", required=True, index=True)
     amount = fields.Monetary(
-        string="Forecast Amount", currency_field="currency_id", required=True,
+        string="Forecast Amount",
+        currency_field="currency_id",
+        required=True,
         default=0.0,
-        help="Untaxed amount the customer may order in the period.")
+        help="Untaxed amount the customer may order in the period.",
+    )
     probability = fields.Float(
-        string="Probability (%)", digits=(16, 2), required=True, default=100.0,
-        help="Chance, in percent, that the forecast amount is ordered.")
+        string="Probability (%)",
+        digits=(16, 2),
+        required=True,
+        default=100.0,
+        help="Chance, in percent, that the forecast amount is ordered.",
+    )
     expected_amount = fields.Monetary(
-        compute="_compute_expected_amount", store=True, currency_field="currency_id",
-        help="Forecast amount x probability / 100.")
+        compute="_compute_expected_amount",
+        store=True,
+        currency_field="currency_id",
+        help="Forecast amount x probability / 100.",
+    )
     actual_amount = fields.Monetary(
-        compute="_compute_actual_amount", currency_field="currency_id",
+        compute="_compute_actual_amount",
+        currency_field="currency_id",
         help="Untaxed amount of the customer's confirmed sale orders (its own and its "
-             "contacts') confirmed within the period, in the company currency.")
+        "contacts') confirmed within the period, in the company currency.",
+    )
     variance = fields.Monetary(
-        compute="_compute_actual_amount", currency_field="currency_id",
-        help="Actual minus expected amount: negative when sales are behind forecast.")
+        compute="_compute_actual_amount",
+        currency_field="currency_id",
+        help="Actual minus expected amount: negative when sales are behind forecast.",
+    )
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=_default_company_id)
+        "res.company", required=True, index=True, default=_default_company_id
+    )
     currency_id = fields.Many2one(
-        "res.currency", related="company_id.currency_id", readonly=True, store=True)
+        "res.currency", related="company_id.currency_id", readonly=True, store=True
+    )
 
     @api.depends("amount", "probability")
     def _compute_expected_amount(self):
         for forecast in self:
             forecast.expected_amount = forecast.amount * forecast.probability / 100.0
 
-    @api.depends("partner_id", "date_start", "date_end", "company_id",
-                 "expected_amount")
+    @api.depends(
+        "partner_id", "date_start", "date_end", "company_id", "expected_amount"
+    )
     def _compute_actual_amount(self):
         actuals = self._get_actual_amounts()
         for forecast in self:
@@ -70,7 +92,8 @@ class CustomerSalesForecast(models.Model):
         forecast_ids = tuple(fid for fid in self.ids if fid)
         if not forecast_ids:
             return {}
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT f.id, pl.currency_id, SUM(so.amount_untaxed)
               FROM customer_sales_forecast f
               JOIN res_partner p ON p.commercial_partner_id = f.partner_id
@@ -81,7 +104,9 @@ class CustomerSalesForecast(models.Model):
                AND so.company_id = f.company_id
                AND so.confirmation_date >= f.date_start::timestamp
                AND so.confirmation_date < (f.date_end + 1)::timestamp
-             GROUP BY f.id, pl.currency_id""", (forecast_ids,))
+             GROUP BY f.id, pl.currency_id""",
+            (forecast_ids,),
+        )
         rows = self.env.cr.fetchall()
         actuals = {}
         by_id = {f.id: f for f in self}  # reads prefetch the whole recordset
@@ -92,42 +117,61 @@ class CustomerSalesForecast(models.Model):
             target = forecast.currency_id
             if currency_id != target.id:
                 rate_date = min(forecast.date_end, today)
-                amount = Currency.browse(currency_id).with_context(
-                    date=rate_date).compute(amount, target)
+                amount = (
+                    Currency.browse(currency_id)
+                    .with_context(date=rate_date)
+                    .compute(amount, target)
+                )
             actuals[forecast_id] = actuals.get(forecast_id, 0.0) + (amount or 0.0)
         return actuals
 
     @api.multi
     def name_get(self):
-        return [(f.id, "%s: %s - %s" % (f.partner_id.name, f.date_start, f.date_end))
-                for f in self]
+        return [
+            (f.id, "%s: %s - %s" % (f.partner_id.name, f.date_start, f.date_end))
+            for f in self
+        ]
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
         for forecast in self:
             if forecast.date_end < forecast.date_start:
-                raise ValidationError(_(
-                    "The sales forecast of %(customer)s ends (%(end)s) before it "
-                    "starts (%(start)s). Set the period end on or after the period "
-                    "start.") % {
+                raise ValidationError(
+                    _(
+                        "The sales forecast of %(customer)s ends (%(end)s) before it "
+                        "starts (%(start)s). Set the period end on or after the period "
+                        "start."
+                    )
+                    % {
                         "customer": forecast.partner_id.name,
-                        "end": forecast.date_end, "start": forecast.date_start})
+                        "end": forecast.date_end,
+                        "start": forecast.date_start,
+                    }
+                )
 
     @api.constrains("amount", "probability")
     def _check_amounts(self):
         for forecast in self:
             if forecast.amount < 0:
-                raise ValidationError(_(
-                    "The forecast amount for %(customer)s cannot be negative "
-                    "(%(amount)s). Enter the amount expected to be ordered, or 0.") % {
-                        "customer": forecast.partner_id.name,
-                        "amount": forecast.amount})
+                raise ValidationError(
+                    _(
+                        "The forecast amount for %(customer)s cannot be negative "
+                        "(%(amount)s). Enter the amount expected to be ordered, or 0."
+                    )
+                    % {"customer": forecast.partner_id.name, "amount": forecast.amount}
+                )
             if not 0 <= forecast.probability <= 100:
-                raise ValidationError(_(
-                    "The probability of the forecast for %(customer)s must be between "
-                    "0 and 100 percent (not %(probability)s).") % {
+                raise ValidationError(
+                    _(
+                        "The probability of the forecast for %(customer)s must be "
+                        "between "
+                        "0 and 100 percent (not %(probability)s)."
+                    )
+                    % {
                         "customer": forecast.partner_id.name,
-                        "probability": forecast.probability})
+                        "probability": forecast.probability,
+                    }
+                )
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):

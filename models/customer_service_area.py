@@ -19,34 +19,52 @@ class CustomerServiceArea(models.Model):
     code = fields.Char(help="Short code, unique per company.")
     sequence = fields.Integer(default=10)
     country_ids = fields.Many2many(
-        "res.country", "customer_service_area_res_country_rel", "area_id", "country_id",
-        string="Countries")
+        "res.country",
+        "customer_service_area_res_country_rel",
+        "area_id",
+        "country_id",
+        string="Countries",
+    )
     state_ids = fields.Many2many(
-        "res.country.state", "customer_service_area_res_country_state_rel", "area_id",
-        "state_id", string="States",
-        help="Leave empty to cover the whole of the countries above.")
+        "res.country.state",
+        "customer_service_area_res_country_state_rel",
+        "area_id",
+        "state_id",
+        string="States",
+        help="Leave empty to cover the whole of the countries above.",
+    )
     team_id = fields.Many2one(
-        "crm.team", string="Default Sales Team",
-        help="Sales team given to customers of this area that have none.")
+        "crm.team",
+        string="Default Sales Team",
+        help="Sales team given to customers of this area that have none.",
+    )
     delivery_team_id = fields.Many2one(
-        "customer.delivery.team", string="Default Delivery Team",
-        help="Delivery team given to customers of this area that have none.")
+        "customer.delivery.team",
+        string="Default Delivery Team",
+        help="Delivery team given to customers of this area that have none.",
+    )
     company_id = fields.Many2one("res.company", index=True, default=_default_company_id)
     active = fields.Boolean(default=True)
     partner_ids = fields.One2many("res.partner", "service_area_id", string="Customers")
     partner_count = fields.Integer(
-        compute="_compute_partner_count", string="# Customers")
+        compute="_compute_partner_count", string="# Customers"
+    )
 
     _sql_constraints = [
-        ("code_company_uniq", "unique(code, company_id)",
-         "The code of a service area must be unique per company."),
+        (
+            "code_company_uniq",
+            "unique(code, company_id)",
+            "The code of a service area must be unique per company.",
+        ),
     ]
 
     @api.multi
     def _compute_partner_count(self):
         data = self.env["res.partner"].read_group(
-            [("service_area_id", "in", self.ids)], ["service_area_id"],
-            ["service_area_id"])
+            [("service_area_id", "in", self.ids)],
+            ["service_area_id"],
+            ["service_area_id"],
+        )
         counts = {d["service_area_id"][0]: d["service_area_id_count"] for d in data}
         for area in self:
             area.partner_count = counts.get(area.id, 0)
@@ -58,32 +76,44 @@ class CustomerServiceArea(models.Model):
         for area in self.filtered("code"):
             domain = [("id", "!=", area.id), ("code", "=", area.code)]
             if area.company_id:
-                domain += ["|", ("company_id", "=", area.company_id.id),
-                           ("company_id", "=", False)]
+                domain += [
+                    "|",
+                    ("company_id", "=", area.company_id.id),
+                    ("company_id", "=", False),
+                ]
             if self.sudo().with_context(active_test=False).search_count(domain):
-                raise ValidationError(_(
-                    "The service area code %s is already used. Choose another code.")
-                    % area.code)
+                raise ValidationError(
+                    _("The service area code %s is already used. Choose another code.")
+                    % area.code
+                )
 
     @api.constrains("country_ids", "state_ids")
     def _check_states(self):
         for area in self.filtered(lambda a: a.country_ids and a.state_ids):
             foreign = area.state_ids.filtered(
-                lambda s, countries=area.country_ids: s.country_id not in countries)
+                lambda s, countries=area.country_ids: s.country_id not in countries
+            )
             if foreign:
-                raise ValidationError(_(
-                    "Service area %(name)s lists the states %(states)s outside its "
-                    "countries. Add their countries or remove them.") % {
-                        "name": area.name, "states": ", ".join(foreign.mapped("name"))})
+                raise ValidationError(
+                    _(
+                        "Service area %(name)s lists the states %(states)s outside its "
+                        "countries. Add their countries or remove them."
+                    )
+                    % {"name": area.name, "states": ", ".join(foreign.mapped("name"))}
+                )
 
     @api.multi
     def action_view_partners(self):
         self.ensure_one()
-        action = self.env.ref(
-            "customer_management.res_partner_customer_action").read()[0]
+        action = self.env.ref("customer_management.res_partner_customer_action").read()[
+            0
+        ]
         action["domain"] = [("service_area_id", "=", self.id)]
-        action["context"] = {"default_service_area_id": self.id,
-                             "default_customer": True, "default_is_company": True}
+        action["context"] = {
+            "default_service_area_id": self.id,
+            "default_customer": True,
+            "default_is_company": True,
+        }
         return action
 
     @api.multi

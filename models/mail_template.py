@@ -23,11 +23,15 @@ class MailTemplate(models.Model):
         results = super(MailTemplate, self).generate_recipients(results, res_ids)
         if self.model != "account.invoice":
             return results
-        invoices = self.env["account.invoice"].browse(
-            [res_id for res_id in results if res_id]).exists()
+        invoices = (
+            self.env["account.invoice"]
+            .browse([res_id for res_id in results if res_id])
+            .exists()
+        )
         for invoice in invoices.filtered(
-                lambda inv: inv.type in ("out_invoice", "out_refund")
-                and inv.commercial_partner_id.invoice_email):
+            lambda inv: inv.type in ("out_invoice", "out_refund")
+            and inv.commercial_partner_id.invoice_email
+        ):
             values = results[invoice.id]
             partner_ids = list(values.get("partner_ids") or [])
             customer_ids = set((invoice.partner_id | invoice.commercial_partner_id).ids)

@@ -18,7 +18,7 @@ NUMBER_TYPES = ("float", "monetary", "integer")
 # digits overflows (1e308 x 100): refused with a message, not a traceback.
 MAX_FLOAT = 1e15
 # PostgreSQL's integer column.
-MAX_INTEGER = 2 ** 31 - 1
+MAX_INTEGER = 2**31 - 1
 
 
 def _as_number(value):
@@ -70,7 +70,8 @@ class ResConfigSettings(  # pylint: disable=consider-merging-classes-inherited
         return [
             name
             for name, _key, default in self._customer_management_params()
-            if isinstance(default, (int, float)) and not isinstance(default, bool)
+            if isinstance(default, (int, float))
+            and not isinstance(default, bool)
             and not name.endswith("_id")
         ]
 

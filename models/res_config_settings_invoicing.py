@@ -9,18 +9,25 @@ from odoo.exceptions import AccessError
 
 
 class ResConfigSettings(  # pylint: disable=consider-merging-classes-inherited
-        models.TransientModel):
+    models.TransientModel
+):
     _inherit = "res.config.settings"
 
     @api.multi
     def set_values(self):
         current = self.env["account.payment"]._get_early_discount_account()
         user = self.env.user
-        if (any(settings.cm_early_discount_account_id != current for settings in self)
-                and not user._is_superuser()
-                and not user.has_group("base.group_system")
-                and not user.has_group("customer_management.group_customer_manager")):
-            raise AccessError(_(
-                "Only administrators and Customer Management managers can change the "
-                "early payment discount account."))
+        if (
+            any(settings.cm_early_discount_account_id != current for settings in self)
+            and not user._is_superuser()
+            and not user.has_group("base.group_system")
+            and not user.has_group("customer_management.group_customer_manager")
+        ):
+            raise AccessError(
+                _(
+                    "Only administrators and Customer Management managers can change "
+                    "the "
+                    "early payment discount account."
+                )
+            )
         return super(ResConfigSettings, self).set_values()

@@ -31,7 +31,7 @@ def to_date(value):
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     @api.model
     def _count_related(self, model, field_name, ids, domain=None):

@@ -30,7 +30,7 @@ COMMERCIAL_TERMS_FIELDS = [
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     pricing_agreement_ids = fields.One2many(
         "customer.pricing.agreement", "partner_id", string="Pricing Agreements"

@@ -206,7 +206,7 @@ def copy_credit_limit_properties_to_column(cr):
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     # Credit, in the current company's currency (see _get_credit_used).
     credit_used = fields.Monetary(

@@ -22,7 +22,7 @@ FISCAL_START_WINDOW = 30
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     fiscal_year_end_month = fields.Selection(
         [

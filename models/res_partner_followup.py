@@ -24,7 +24,7 @@ _logger = logging.getLogger(__name__)
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     prospect_class = fields.Selection(
         PROSPECT_CLASS,

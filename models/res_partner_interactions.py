@@ -12,7 +12,7 @@ from .res_partner_batch import to_date
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     interaction_ids = fields.One2many(
         "customer.interaction",

@@ -16,7 +16,7 @@ _logger = logging.getLogger(__name__)
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     invoice_email = fields.Char(
         help="Address the invoices are sent to (else the customer's e-mail)."

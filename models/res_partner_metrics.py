@@ -29,7 +29,7 @@ _logger = logging.getLogger(__name__)
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     # Relationship category: computed nightly (_compute_relationship_category_batch);
     # "lost" and "influencer" cannot be derived, a user sets them and they stay.

@@ -8,7 +8,7 @@ from odoo import api, fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     # Payment behaviour over the last 12 months (_compute_payment_behaviour_batch).
     avg_days_late = fields.Float(

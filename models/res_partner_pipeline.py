@@ -31,7 +31,7 @@ def default_image_checksums():
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     expected_revenue = fields.Monetary(
         compute="_compute_expected_revenue",

@@ -9,7 +9,7 @@ from odoo.tools import float_compare
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     # Key-account rating: manual (Customer Management users) + suggestion.
     account_rating = fields.Selection(

@@ -11,7 +11,7 @@ from .constants import GROUP_CREDIT
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     parent_customer_id = fields.Many2one(
         "res.partner",

@@ -42,7 +42,7 @@ REPARENTING_FIELDS = ("parent_id", "is_company", "commercial_partner_id")
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     # ------------------------------------------------------------------
     # The table

@@ -9,7 +9,7 @@ from odoo import _, api, fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     quotation_count = fields.Integer(
         compute="_compute_sale_counts", help="Open quotations (draft or sent)."

@@ -93,8 +93,7 @@ def check_computed_write(records, vals):
     forged = _computed_names(records, vals)
     if forged:
         raise UserError(
-            _("These values are computed and cannot be written: %s")
-            % ", ".join(forged)
+            _("These values are computed and cannot be written: %s") % ", ".join(forged)
         )
 
 
@@ -186,9 +185,7 @@ class SaleOrder(models.Model):
     @api.multi
     def write(self, vals):
         self._check_credit_write(vals)
-        before = (
-            self._credit_snapshot() if set(vals) & set(AMOUNT_FIELDS) else None
-        )
+        before = self._credit_snapshot() if set(vals) & set(AMOUNT_FIELDS) else None
         result = super(SaleOrder, self).write(vals)
         if before:
             self._check_credit_growth(before)

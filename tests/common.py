@@ -122,6 +122,14 @@ class CustomerCase(SavepointCase):
         return cls.Partner.create(values)
 
     @classmethod
+    def _payment_term(cls, name, days, option="day_after_invoice_date"):
+        """A payment term paying the whole balance ``days`` after ``option``."""
+        line = {"value": "balance", "days": days, "option": option}
+        return cls.env["account.payment.term"].create(
+            {"name": name, "line_ids": [(0, 0, line)]}
+        )
+
+    @classmethod
     def _set_params(cls, **values):
         """Store module settings (ir.config_parameter customer_management.*)."""
         params = cls.env["ir.config_parameter"].sudo()

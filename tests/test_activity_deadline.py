@@ -65,11 +65,16 @@ class TestCronActivityDeadline(SalesCase):
         later = self._customer("Due A", prospect_class="a")
         later.write({"last_followup_date": "2026-11-20"})  # due 11-21
         # an earlier activity of its own stays first
-        self.env["mail.activity"].create({
-            "res_model_id": self.env["ir.model"]._get_id("res.partner"),
-            "res_id": later.id, "summary": "Older",
-            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
-            "user_id": self.customer_user.id, "date_deadline": "2026-11-01"})
+        self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": later.id,
+                "summary": "Older",
+                "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                "user_id": self.customer_user.id,
+                "date_deadline": "2026-11-01",
+            }
+        )
         counter = self._counter()
         self.assertEqual(self.Partner._cron_followup_cadence(today=TODAY), 2)
         self._assert_core_deadline(due | later)
@@ -81,15 +86,20 @@ class TestCronActivityDeadline(SalesCase):
 
     def _counter(self):
         groups = self.env["res.users"].sudo(self.customer_user).activity_user_count()
-        return sum(g["overdue_count"] + g["today_count"] + g["planned_count"]
-                   for g in groups if g["model"] == "res.partner")
+        return sum(
+            g["overdue_count"] + g["today_count"] + g["planned_count"]
+            for g in groups
+            if g["model"] == "res.partner"
+        )
 
     def test_inactivity(self):
         customer = self._customer("Sleeping Co")
         customer._set_customer_status("active")
         self.env.cr.execute(
             "UPDATE res_partner SET status_date = '2026-01-01', "
-            "create_date = '2026-01-01' WHERE id = %s", (customer.id,))
+            "create_date = '2026-01-01' WHERE id = %s",
+            (customer.id,),
+        )
         customer.invalidate_cache()
         self.Partner._cron_inactivity(today=TODAY)
         customer.invalidate_cache()
@@ -98,8 +108,9 @@ class TestCronActivityDeadline(SalesCase):
         self.assertEqual(customer.activity_date_deadline, TODAY)
 
     def test_fiscal_year_reminder(self):
-        customer = self._customer("Budget Co", fiscal_year_end_month="12",
-                                  fiscal_year_end_day=15)
+        customer = self._customer(
+            "Budget Co", fiscal_year_end_month="12", fiscal_year_end_day=15
+        )
         self.Partner._cron_fiscal_year_reminder(today=TODAY)
         self._assert_core_deadline(customer)
         self.assertEqual(customer.activity_date_deadline, TODAY)

@@ -12,7 +12,6 @@ TODAY = "2026-11-23"
 
 
 class TestBenchProperties(SalesCase):
-
     @classmethod
     def setUpClass(cls):
         super(TestBenchProperties, cls).setUpClass()

@@ -5,7 +5,6 @@ from .common import CustomerCase, SalesCase, SharedCursor, days_from_today
 
 
 class CreditHoldCase(SalesCase):
-
     @classmethod
     def setUpClass(cls):
         super(CreditHoldCase, cls).setUpClass()
@@ -27,7 +26,6 @@ class CreditHoldCase(SalesCase):
 
 
 class TestCreditLimitRule(CreditHoldCase):
-
     @classmethod
     def setUpClass(cls):
         super(TestCreditLimitRule, cls).setUpClass()
@@ -204,7 +202,6 @@ class TestCreditLimitRule(CreditHoldCase):
 
 
 class TestOverdueRule(CreditHoldCase):
-
     def test_overdue_past_grace_days_refuses(self):
         self._invoice(self.customer, 300.0, days_from_today(-40), days_from_today(-10))
         reasons = self._reasons()
@@ -243,7 +240,6 @@ class TestOverdueRule(CreditHoldCase):
 
 
 class TestHoldReview(CreditHoldCase):
-
     def _review(self):
         self.env["res.partner"]._cron_review_credit_holds()
         self.customer.invalidate_cache()
@@ -333,7 +329,6 @@ class TestHoldReview(CreditHoldCase):
 
 
 class TestHoldActions(CustomerCase):
-
     @classmethod
     def setUpClass(cls):
         super(TestHoldActions, cls).setUpClass()

@@ -4,7 +4,6 @@ from .common import CustomerCase, SalesCase
 
 
 class TestCreditLimit(CustomerCase):
-
     @classmethod
     def setUpClass(cls):
         super(TestCreditLimit, cls).setUpClass()

@@ -7,7 +7,6 @@ from .common import CustomerCase
 
 
 class TestCustomerNumber(CustomerCase):
-
     def _next_number(self):
         seq = self.env.ref("customer_management.seq_customer_number")
         return seq.get_next_char(seq.number_next_actual)

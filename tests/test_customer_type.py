@@ -7,7 +7,6 @@ from .common import CustomerCase
 
 
 class TestCustomerType(CustomerCase):
-
     def test_five_types_with_effort_levels(self):
         expected = {
             "customer_type_individual": "low",

@@ -24,8 +24,11 @@ class TestFieldRights(CustomerCase):
         }
         # field: (value written, who may, text of the refusal)
         cls.table = {
-            "customer_status": ("negotiation", ("salesperson", "credit", "manager"),
-                                USER),
+            "customer_status": (
+                "negotiation",
+                ("salesperson", "credit", "manager"),
+                USER,
+            ),
             "account_rating": ("a", ("salesperson", "credit", "manager"), USER),
             "credit_limit": (5000.0, ("credit", "manager"), CREDIT),
             "payment_days": (45, ("credit", "manager"), CREDIT),
@@ -105,8 +108,12 @@ class TestFieldRights(CustomerCase):
             for key in ("salesperson", "credit", "manager"):
                 user = self.users[key]
                 with self.subTest(field=name, user=key):
-                    vals = {"name": "New %s" % name, "customer": True,
-                            "is_company": True, "early_discount_type": "percent"}
+                    vals = {
+                        "name": "New %s" % name,
+                        "customer": True,
+                        "is_company": True,
+                        "early_discount_type": "percent",
+                    }
                     if key not in allowed or name == "early_discount_type":
                         vals.pop("early_discount_type")
                     vals[name] = value
@@ -131,8 +138,14 @@ class TestFieldRights(CustomerCase):
 
     def test_contact_copies_its_company_terms_for_any_user(self):
         company = self._customer()
-        company.write({"payment_days": 30, "credit_limit": 500.0,
-                       "early_discount_value": 2.0, "early_discount_days": 10})
+        company.write(
+            {
+                "payment_days": 30,
+                "credit_limit": 500.0,
+                "early_discount_value": 2.0,
+                "early_discount_days": 10,
+            }
+        )
         contact = self.Partner.sudo(self.customer_user).create(
             {"name": "Buyer", "parent_id": company.id, "payment_days": 30}
         )
@@ -158,8 +171,11 @@ class TestFieldRights(CustomerCase):
         self.assertFalse(Guarantor.search([("partner_id", "=", customer.id)]))
         for key in ("credit", "manager"):
             guarantor = Guarantor.sudo(self.users[key]).create(
-                {"partner_id": customer.id, "name": "Uncle %s" % key,
-                 "guaranteed_amount": 100.0}
+                {
+                    "partner_id": customer.id,
+                    "name": "Uncle %s" % key,
+                    "guaranteed_amount": 100.0,
+                }
             )
             guarantor.write({"guaranteed_amount": 200.0})
             self.assertEqual(guarantor.guaranteed_amount, 200.0)

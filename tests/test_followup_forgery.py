@@ -44,8 +44,10 @@ class TestFollowupForgery(CustomerCase):
         )
 
     def _interactions(self):
-        return self.env["customer.interaction"].sudo().search(
-            [("partner_id", "in", (self.customer | self.victim).ids)]
+        return (
+            self.env["customer.interaction"]
+            .sudo()
+            .search([("partner_id", "in", (self.customer | self.victim).ids)])
         )
 
     def test_salesperson_feedback_keeps_only_the_typed_values(self):

@@ -16,7 +16,6 @@ SALES_GROUPS = (
 
 
 class TestHoldDoorsRpc(http_common.HttpServerCase):
-
     server_options = ["--workers=0"]
     server_log = "hold_doors_rpc.log"
 

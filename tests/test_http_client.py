@@ -23,7 +23,6 @@ def pdf_text(content):
 
 
 class TestHttpClient(http_common.HttpServerCase):
-
     # Threaded server: wkhtmltopdf fetches the report styles from it while it
     # renders the PDF (report.url points at it during the test).
     server_options = ["--workers=0"]

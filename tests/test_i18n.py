@@ -83,8 +83,9 @@ class TestFrenchTranslationFile(CustomerCase):
         self.assertIn("python-format", flags)
         self.assertNotIn("python-format", po["Customer"][1])
         self.assertTrue(
-            po["<strong>Early payment discount:</strong>\n                Pay"][0]
-            .startswith("<strong>Escompte pour paiement anticipé :</strong>\n")
+            po["<strong>Early payment discount:</strong>\n                Pay"][
+                0
+            ].startswith("<strong>Escompte pour paiement anticipé :</strong>\n")
         )
 
 

@@ -69,7 +69,6 @@ env.cr.commit()
 
 
 class TestInstallUninstall(OwnDatabaseCase):
-
     db_prefix = "cm_install"
 
     def _core_state(self):
@@ -106,9 +105,7 @@ class TestInstallUninstall(OwnDatabaseCase):
             row for row in after["display_names"] if row[0] != probe_id
         ]
         for key in before:
-            self.assertEqual(
-                after[key], before[key], "%s differ after uninstall" % key
-            )
+            self.assertEqual(after[key], before[key], "%s differ after uninstall" % key)
         self.assertFalse(
             self.query(
                 "SELECT module, model, name FROM ir_model_data WHERE module = %s",

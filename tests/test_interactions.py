@@ -10,7 +10,6 @@ from .common import CustomerCase, freeze_clock
 
 
 class InteractionCase(CustomerCase):
-
     @classmethod
     def setUpClass(cls):
         super(InteractionCase, cls).setUpClass()
@@ -19,12 +18,17 @@ class InteractionCase(CustomerCase):
         cls.Interaction = cls.env["customer.interaction"]
         cls.customer = cls._create_customer("Interacting Ltd", prospect_class="b")
         cls.contact = cls.Partner.create(
-            {"name": "Ann Buyer", "parent_id": cls.customer.id})
+            {"name": "Ann Buyer", "parent_id": cls.customer.id}
+        )
         cls.other = cls._create_customer("Quiet Ltd")
 
     def _interact(self, partner, date, interaction_type="call", **vals):
-        values = {"partner_id": partner.id, "date": date, "summary": "Talked",
-                  "interaction_type": interaction_type}
+        values = {
+            "partner_id": partner.id,
+            "date": date,
+            "summary": "Talked",
+            "interaction_type": interaction_type,
+        }
         values.update(vals)
         return self.Interaction.create(values)
 
@@ -33,7 +37,6 @@ class InteractionCase(CustomerCase):
 
 
 class TestInteractionRecord(InteractionCase):
-
     def test_contact_is_kept_on_its_customer(self):
         interaction = self._interact(self.contact, "2024-03-01 12:00:00")
         self.assertEqual(interaction.partner_id, self.customer)
@@ -43,7 +46,8 @@ class TestInteractionRecord(InteractionCase):
 
     def test_defaults(self):
         interaction = self.Interaction.sudo(self.customer_user).create(
-            {"partner_id": self.customer.id, "summary": "Quick call"})
+            {"partner_id": self.customer.id, "summary": "Quick call"}
+        )
         self.assertEqual(interaction.user_id, self.customer_user)
         self.assertEqual(interaction.company_id, self.company)
         self.assertEqual(interaction.interaction_type, "call")
@@ -98,26 +102,31 @@ class TestInteractionRecord(InteractionCase):
 
     def test_contact_of_another_customer_refused(self):
         stranger = self.Partner.create(
-            {"name": "Not Theirs", "parent_id": self.other.id})
+            {"name": "Not Theirs", "parent_id": self.other.id}
+        )
         with self.refused():
             self._interact(self.customer, "2024-03-01 12:00:00", contact_id=stranger.id)
         self.assertEqual(self._count(self.customer), 0)
 
     def test_negative_offer_refused(self):
         with self.refused():
-            self._interact(self.customer, "2024-03-01 12:00:00", offer_made="5% off",
-                           offer_amount=-10.0)
+            self._interact(
+                self.customer,
+                "2024-03-01 12:00:00",
+                offer_made="5% off",
+                offer_amount=-10.0,
+            )
         self.assertEqual(self._count(self.customer), 0)
 
     def test_summary_required(self):
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
             with self.env.cr.savepoint():
                 self.Interaction.create(
-                    {"partner_id": self.customer.id, "summary": False})
+                    {"partner_id": self.customer.id, "summary": False}
+                )
 
 
 class TestInteractionCounts(InteractionCase):
-
     def _make_history(self):
         date = "2024-03-01 12:00:00"
         self._interact(self.customer, date, "complaint")
@@ -132,15 +141,32 @@ class TestInteractionCounts(InteractionCase):
     def test_counts(self):
         self._make_history()
         counts = self.customer.read(
-            ["interaction_count", "complaint_count", "request_count",
-             "open_complaint_count", "open_request_count"])[0]
+            [
+                "interaction_count",
+                "complaint_count",
+                "request_count",
+                "open_complaint_count",
+                "open_request_count",
+            ]
+        )[0]
         self.assertEqual(
-            (counts["interaction_count"], counts["complaint_count"],
-             counts["request_count"], counts["open_complaint_count"],
-             counts["open_request_count"]),
-            (7, 2, 3, 1, 2))
-        self.assertEqual((self.other.interaction_count, self.other.open_complaint_count,
-                          self.other.open_request_count), (1, 1, 0))
+            (
+                counts["interaction_count"],
+                counts["complaint_count"],
+                counts["request_count"],
+                counts["open_complaint_count"],
+                counts["open_request_count"],
+            ),
+            (7, 2, 3, 1, 2),
+        )
+        self.assertEqual(
+            (
+                self.other.interaction_count,
+                self.other.open_complaint_count,
+                self.other.open_request_count,
+            ),
+            (1, 1, 0),
+        )
 
     def test_counts_are_set_based(self):
         """The number of queries does not grow with the number of customers."""
@@ -163,22 +189,30 @@ class TestInteractionCounts(InteractionCase):
         third = self._create_customer("Happy Ltd")
         scope = [("id", "in", (self.customer | self.other | third).ids)]
         search = self.Partner.search
-        self.assertEqual(search(scope + [("open_complaint_count", ">", 0)]),
-                         self.customer | self.other)
+        self.assertEqual(
+            search(scope + [("open_complaint_count", ">", 0)]),
+            self.customer | self.other,
+        )
         self.assertEqual(search(scope + [("open_complaint_count", "=", 0)]), third)
-        self.assertEqual(self.Partner.search(scope + [("open_request_count", ">=", 2)]),
-                         self.customer)
+        self.assertEqual(
+            self.Partner.search(scope + [("open_request_count", ">=", 2)]),
+            self.customer,
+        )
 
     def test_action_view_interactions(self):
         action = self.contact.action_view_interactions()
         self.assertEqual(action["res_model"], "customer.interaction")
         self.assertEqual(action["domain"], [("partner_id", "=", self.customer.id)])
-        self.assertEqual(action["context"], {"default_partner_id": self.customer.id,
-                                             "default_contact_id": self.contact.id})
+        self.assertEqual(
+            action["context"],
+            {
+                "default_partner_id": self.customer.id,
+                "default_contact_id": self.contact.id,
+            },
+        )
 
 
 class TestContactFrequency(InteractionCase):
-
     def test_last_contact_date_follows_interactions(self):
         self.assertFalse(self.customer.last_contact_date)
         first = self._interact(self.customer, "2024-03-01 12:00:00")
@@ -209,22 +243,25 @@ class TestContactFrequency(InteractionCase):
             # class, last contact, contacts in 30 days, expected
             (False, "2024-03-30", 1, False),
             ("b", False, 0, "neglected"),
-            ("b", "2024-03-21", 1, "ok"),          # 10 days <= 10.5
-            ("b", "2024-03-20", 1, "neglected"),   # 11 days > 10.5
-            ("b", "2024-03-30", 8, "ok"),          # 8 <= 60 / 7
+            ("b", "2024-03-21", 1, "ok"),  # 10 days <= 10.5
+            ("b", "2024-03-20", 1, "neglected"),  # 11 days > 10.5
+            ("b", "2024-03-30", 8, "ok"),  # 8 <= 60 / 7
             ("b", "2024-03-30", 9, "over_contacted"),
-            ("a", "2024-03-30", 60, "ok"),         # 1 day <= 1.5, 60 <= 60
-            ("a", "2024-03-29", 1, "neglected"),   # 2 days > 1.5
+            ("a", "2024-03-30", 60, "ok"),  # 1 day <= 1.5, 60 <= 60
+            ("a", "2024-03-29", 1, "neglected"),  # 2 days > 1.5
             ("a", "2024-03-31", 61, "over_contacted"),
-            ("d", "2024-02-15", 1, "ok"),          # 45 days <= 45
+            ("d", "2024-02-15", 1, "ok"),  # 45 days <= 45
             ("d", "2024-02-14", 0, "neglected"),
             ("d", "2024-03-30", 3, "over_contacted"),
             ("e", "2023-06-01", 0, "ok"),
             ("e", "2024-03-30", 1, "over_contacted"),
         ]
         for prospect_class, last, recent, expected in cases:
-            self.assertEqual(rule(cadences[prospect_class], last, recent, today),
-                             expected, (prospect_class, last, recent))
+            self.assertEqual(
+                rule(cadences[prospect_class], last, recent, today),
+                expected,
+                (prospect_class, last, recent),
+            )
 
     def test_frequency_status_stored_on_interaction_changes(self):
         with freeze_clock("2024-03-31"):
@@ -265,9 +302,12 @@ class TestContactFrequency(InteractionCase):
             self.assertEqual(changed, 1)
             self.assertEqual(self.customer.contact_frequency_status, "neglected")
             self.assertEqual(quiet.contact_frequency_status, "neglected")
-            self.assertEqual(self.Partner.search(
-                scope + [("contact_frequency_status", "=", "neglected")]),
-                self.customer | quiet)
+            self.assertEqual(
+                self.Partner.search(
+                    scope + [("contact_frequency_status", "=", "neglected")]
+                ),
+                self.customer | quiet,
+            )
             both = self.customer | quiet
             self.assertEqual(both._compute_contact_frequency_batch(), 0)
         with freeze_clock("2024-03-12"):
@@ -278,9 +318,11 @@ class TestContactFrequency(InteractionCase):
 
     def test_nightly_batch_repairs_last_contact_date(self):
         self._interact(self.customer, "2024-03-08 12:00:00")
-        self.env.cr.execute("UPDATE res_partner SET last_contact_date = NULL, "
-                            "contact_frequency_status = NULL WHERE id = %s",
-                            (self.customer.id,))
+        self.env.cr.execute(
+            "UPDATE res_partner SET last_contact_date = NULL, "
+            "contact_frequency_status = NULL WHERE id = %s",
+            (self.customer.id,),
+        )
         self.customer.invalidate_cache()
         with freeze_clock("2024-03-10"):
             self.assertEqual(self.customer._compute_contact_frequency_batch(), 1)
@@ -289,18 +331,19 @@ class TestContactFrequency(InteractionCase):
 
 
 class TestInteractionAccess(InteractionCase):
-
     def test_plain_user_cannot_create_interactions(self):
         with self.refused(AccessError):
             self.Interaction.sudo(self.plain_user).create(
-                {"partner_id": self.customer.id, "summary": "Not allowed"})
+                {"partner_id": self.customer.id, "summary": "Not allowed"}
+            )
         self.assertEqual(self._count(self.customer), 0)
 
     def test_plain_user_reads_dates_but_not_interactions(self):
         self._interact(self.customer, "2024-03-08 12:00:00")
         customer = self.customer.sudo(self.plain_user)
-        self.assertEqual(customer.read(["last_contact_date"])[0]["last_contact_date"],
-                         "2024-03-08")
+        self.assertEqual(
+            customer.read(["last_contact_date"])[0]["last_contact_date"], "2024-03-08"
+        )
         with self.refused(AccessError):
             customer.read(["interaction_count"])
         with self.refused(AccessError):
@@ -308,9 +351,14 @@ class TestInteractionAccess(InteractionCase):
 
     def test_salesperson_records_and_edits_but_manager_deletes(self):
         interaction = self.Interaction.sudo(self.customer_user).create(
-            {"partner_id": self.customer.id, "summary": "Visit",
-             "interaction_type": "meeting", "channel": "visit",
-             "date": "2024-03-08 12:00:00"})
+            {
+                "partner_id": self.customer.id,
+                "summary": "Visit",
+                "interaction_type": "meeting",
+                "channel": "visit",
+                "date": "2024-03-08 12:00:00",
+            }
+        )
         interaction.write({"details": "<p>Showed the new range.</p>"})
         with self.refused(AccessError):
             interaction.unlink()
@@ -320,11 +368,13 @@ class TestInteractionAccess(InteractionCase):
     def test_multi_company_isolation(self):
         company_b = self.env["res.company"].create({"name": "Second Company"})
         user_b = self._create_user(
-            "sales_b", ["customer_management.group_customer_user"], company=company_b)
+            "sales_b", ["customer_management.group_customer_user"], company=company_b
+        )
         shared = self._create_customer("Shared Customer", company_id=False)
         mine = self._interact(shared, "2024-03-08 12:00:00")
-        theirs = self._interact(shared, "2024-03-09 12:00:00", "complaint",
-                                company_id=company_b.id)
+        theirs = self._interact(
+            shared, "2024-03-09 12:00:00", "complaint", company_id=company_b.id
+        )
         Interaction = self.Interaction.sudo(self.customer_user)
         self.assertEqual(Interaction.search([("partner_id", "=", shared.id)]), mine)
         with self.refused(AccessError):
@@ -335,11 +385,16 @@ class TestInteractionAccess(InteractionCase):
         self.assertEqual(shared.sudo(user_b).open_complaint_count, 1)
         self.assertEqual(
             self.Interaction.sudo(user_b).search([("partner_id", "=", shared.id)]),
-            theirs)
+            theirs,
+        )
         # A salesperson of the first company cannot file one in the second (the
         # record rule refuses it; constraints reading it first report it wrapped).
         with self.refused((AccessError, ValidationError)):
             self.Interaction.sudo(self.customer_user).create(
-                {"partner_id": shared.id, "summary": "Wrong company",
-                 "company_id": company_b.id})
+                {
+                    "partner_id": shared.id,
+                    "summary": "Wrong company",
+                    "company_id": company_b.id,
+                }
+            )
         self.assertEqual(self._count(shared), 2)

@@ -17,11 +17,13 @@ class TestInvoiceAddressing(EarlyDiscountCase):
     @classmethod
     def setUpClass(cls):
         super(TestInvoiceAddressing, cls).setUpClass()
-        cls.customer.write({
-            "email": "main@earlybird.example.com",
-            "invoice_email": "payables@earlybird.example.com",
-            "invoice_name": "Accounts Payable Dept",
-        })
+        cls.customer.write(
+            {
+                "email": "main@earlybird.example.com",
+                "invoice_email": "payables@earlybird.example.com",
+                "invoice_name": "Accounts Payable Dept",
+            }
+        )
         cls.plain_customer.write({"email": "info@noterms.example.com"})
         cls.template = cls.env.ref("account.email_template_edi_invoice")
 
@@ -32,17 +34,21 @@ class TestInvoiceAddressing(EarlyDiscountCase):
         return _text(html.decode("utf-8"))
 
     def _invoice_contacts(self, partner):
-        return self.Partner.search([("parent_id", "=", partner.id),
-                                    ("type", "=", "invoice")])
+        return self.Partner.search(
+            [("parent_id", "=", partner.id), ("type", "=", "invoice")]
+        )
 
     # ---------------------------------------------------------------- PDF ----
     def test_pdf_shows_invoice_name_and_discount_terms(self):
         invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
         text = self._html(invoice)
         self.assertIn("Attn: Accounts Payable Dept", text)
-        self.assertIn("Early payment discount: Pay $ 980.00 on or before 03/11/2018 "
-                      "($ 20.00 discount, 2 %). After that date the full amount of "
-                      "$ 1,000.00 is due.", text)
+        self.assertIn(
+            "Early payment discount: Pay $ 980.00 on or before 03/11/2018 "
+            "($ 20.00 discount, 2 %). After that date the full amount of "
+            "$ 1,000.00 is due.",
+            text,
+        )
 
     def test_pdf_without_terms_has_neither(self):
         invoice = self._invoice(self.plain_customer, 1000.0, INVOICED_ON)
@@ -64,22 +70,33 @@ class TestInvoiceAddressing(EarlyDiscountCase):
     def test_send_by_email_goes_to_the_invoice_email(self):
         invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
         action = invoice.action_invoice_sent()
-        composer = self.env["mail.compose.message"].with_context(
-            **action["context"]).create({})
-        composer.write(composer.onchange_template_id(
-            composer.template_id.id, "comment", "account.invoice", invoice.id)["value"])
-        self.assertEqual(composer.partner_ids.mapped("email"),
-                         ["payables@earlybird.example.com"])
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(**action["context"])
+            .create({})
+        )
+        composer.write(
+            composer.onchange_template_id(
+                composer.template_id.id, "comment", "account.invoice", invoice.id
+            )["value"]
+        )
+        self.assertEqual(
+            composer.partner_ids.mapped("email"), ["payables@earlybird.example.com"]
+        )
         contact = composer.partner_ids
         self.assertEqual(contact.parent_id, self.customer)
         self.assertEqual(contact.type, "invoice")
         self.assertEqual(contact.name, "Accounts Payable Dept")
         composer.send_mail()
-        message = invoice.message_ids.filtered(
-            lambda m: m.message_type == "comment")[:1]
+        message = invoice.message_ids.filtered(lambda m: m.message_type == "comment")[
+            :1
+        ]
         self.assertEqual(message.partner_ids, contact)
-        recipients = self.env["mail.notification"].search(
-            [("mail_message_id", "=", message.id)]).mapped("res_partner_id")
+        recipients = (
+            self.env["mail.notification"]
+            .search([("mail_message_id", "=", message.id)])
+            .mapped("res_partner_id")
+        )
         self.assertIn(contact, recipients)
         # The customer's main e-mail does not get the invoice through following.
         self.assertNotIn(self.customer, recipients)
@@ -91,16 +108,22 @@ class TestInvoiceAddressing(EarlyDiscountCase):
         invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
         invoice.message_post_with_template(self.template.id)
         message = invoice.message_ids[:1]
-        self.assertEqual(message.partner_ids.mapped("email"),
-                         ["payables@earlybird.example.com"])
+        self.assertEqual(
+            message.partner_ids.mapped("email"), ["payables@earlybird.example.com"]
+        )
         # A second e-mail reuses the same contact.
         invoice.message_post_with_template(self.template.id)
         self.assertEqual(len(self._invoice_contacts(self.customer)), 1)
 
     def test_existing_invoice_address_is_reused(self):
-        existing = self.Partner.create({
-            "name": "Payables Desk", "parent_id": self.customer.id, "type": "invoice",
-            "email": "PAYABLES@earlybird.example.com"})
+        existing = self.Partner.create(
+            {
+                "name": "Payables Desk",
+                "parent_id": self.customer.id,
+                "type": "invoice",
+                "email": "PAYABLES@earlybird.example.com",
+            }
+        )
         invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
         invoice.message_post_with_template(self.template.id)
         self.assertEqual(invoice.message_ids[:1].partner_ids, existing)
@@ -114,9 +137,16 @@ class TestInvoiceAddressing(EarlyDiscountCase):
         self.assertIn(self.plain_customer, invoice.message_partner_ids)
 
     def test_invoice_of_a_contact_goes_to_the_company_invoice_email(self):
-        buyer = self.Partner.create({"name": "Bea Buyer", "parent_id": self.customer.id,
-                                     "email": "bea@earlybird.example.com"})
+        buyer = self.Partner.create(
+            {
+                "name": "Bea Buyer",
+                "parent_id": self.customer.id,
+                "email": "bea@earlybird.example.com",
+            }
+        )
         invoice = self._invoice(buyer, 100.0, INVOICED_ON)
         invoice.message_post_with_template(self.template.id)
-        self.assertEqual(invoice.message_ids[:1].partner_ids.mapped("email"),
-                         ["payables@earlybird.example.com"])
+        self.assertEqual(
+            invoice.message_ids[:1].partner_ids.mapped("email"),
+            ["payables@earlybird.example.com"],
+        )

@@ -13,8 +13,11 @@ class TestPaymentBehaviour(SalesCase):
     def _behaviour(self, partner):
         partner._compute_payment_behaviour_batch(today=self.today)
         partner.invalidate_cache()
-        return (partner.avg_days_late, partner.late_invoice_count,
-                partner.payment_reliability)
+        return (
+            partner.avg_days_late,
+            partner.late_invoice_count,
+            partner.payment_reliability,
+        )
 
     def test_paid_late_partly_paid_open_past_due_and_on_time(self):
         partner = self._create_customer("Mixed Payer")
@@ -34,8 +37,8 @@ class TestPaymentBehaviour(SalesCase):
 
     def test_invoices_outside_the_12_months_drafts_and_refunds_ignored(self):
         partner = self._create_customer("Old Debts")
-        self._invoice(partner, 100.0, "2018-06-30", "2018-06-30")   # before the period
-        self._invoice(partner, 100.0, "2018-07-01", "2019-06-20")   # 10 days past due
+        self._invoice(partner, 100.0, "2018-06-30", "2018-06-30")  # before the period
+        self._invoice(partner, 100.0, "2018-07-01", "2019-06-20")  # 10 days past due
         self._invoice(partner, 100.0, "2019-01-01", "2019-01-01", validate=False)
         self._invoice(partner, 40.0, "2019-01-01", "2019-01-01", refund=True)
         self.assertEqual(self._behaviour(partner), (10.0, 1, "watch"))
@@ -107,10 +110,10 @@ class TestSuggestedRating(SalesCase):
         self.assertEqual(rule(99999.99, 0, 0.0, settings), "b")
         self.assertEqual(rule(20000.0, 0, 0.0, settings), "b")
         self.assertEqual(rule(19999.99, 0, 0.0, settings), "c")
-        self.assertEqual(rule(150000.0, 2, 10.0, settings), "a")   # not yet
-        self.assertEqual(rule(150000.0, 3, 0.0, settings), "b")    # support load
+        self.assertEqual(rule(150000.0, 2, 10.0, settings), "a")  # not yet
+        self.assertEqual(rule(150000.0, 3, 0.0, settings), "b")  # support load
         self.assertEqual(rule(150000.0, 0, 10.01, settings), "b")  # discounts
-        self.assertEqual(rule(150000.0, 5, 30.0, settings), "b")   # one grade only
+        self.assertEqual(rule(150000.0, 5, 30.0, settings), "b")  # one grade only
         self.assertEqual(rule(50000.0, 3, 0.0, settings), "c")
         self.assertEqual(rule(500.0, 9, 50.0, settings), "c")
 
@@ -119,11 +122,11 @@ class TestSuggestedRating(SalesCase):
         self._invoice(partner, 25000.0, "2019-01-15")
         self.assertEqual(self._suggested(partner), "b")
         self._invoice(partner, 6000.0, "2019-02-15", refund=True)
-        self.assertEqual(self._suggested(partner), "c")      # 19,000
-        self._invoice(partner, 90000.0, "2018-06-30")          # outside the period
+        self.assertEqual(self._suggested(partner), "c")  # 19,000
+        self._invoice(partner, 90000.0, "2018-06-30")  # outside the period
         self._invoice(partner, 90000.0, "2019-06-01", validate=False)  # draft
         self.assertEqual(self._suggested(partner), "c")
-        self._invoice(partner, 81000.0, "2018-07-01")          # first day: 100,000
+        self._invoice(partner, 81000.0, "2018-07-01")  # first day: 100,000
         self.assertEqual(self._suggested(partner), "a")
 
     def test_open_complaints_and_requests_pull_down(self):
@@ -132,19 +135,44 @@ class TestSuggestedRating(SalesCase):
         self.assertEqual(self._suggested(partner), "a")
         Interaction = self.env["customer.interaction"]
         contact = self.Partner.create({"name": "Complainer", "parent_id": partner.id})
-        Interaction.create({"partner_id": partner.id, "interaction_type": "complaint",
-                            "summary": "Late delivery"})
-        Interaction.create({"partner_id": contact.id, "interaction_type": "request",
-                            "summary": "Extra training"})
-        Interaction.create({"partner_id": partner.id, "interaction_type": "call",
-                            "summary": "Courtesy call"})
-        handled = Interaction.create({"partner_id": partner.id, "summary": "Old issue",
-                                      "interaction_type": "complaint"})
+        Interaction.create(
+            {
+                "partner_id": partner.id,
+                "interaction_type": "complaint",
+                "summary": "Late delivery",
+            }
+        )
+        Interaction.create(
+            {
+                "partner_id": contact.id,
+                "interaction_type": "request",
+                "summary": "Extra training",
+            }
+        )
+        Interaction.create(
+            {
+                "partner_id": partner.id,
+                "interaction_type": "call",
+                "summary": "Courtesy call",
+            }
+        )
+        handled = Interaction.create(
+            {
+                "partner_id": partner.id,
+                "summary": "Old issue",
+                "interaction_type": "complaint",
+            }
+        )
         handled.action_mark_done()
-        self.assertEqual(self._suggested(partner), "a")      # 2 open
-        third = Interaction.create({"partner_id": partner.id, "summary": "Bad invoice",
-                                    "interaction_type": "complaint"})
-        self.assertEqual(self._suggested(partner), "b")      # 3 open
+        self.assertEqual(self._suggested(partner), "a")  # 2 open
+        third = Interaction.create(
+            {
+                "partner_id": partner.id,
+                "summary": "Bad invoice",
+                "interaction_type": "complaint",
+            }
+        )
+        self.assertEqual(self._suggested(partner), "b")  # 3 open
         third.action_mark_done()
         self.assertEqual(self._suggested(partner), "a")
 
@@ -155,10 +183,10 @@ class TestSuggestedRating(SalesCase):
         self._order(partner, confirmation_date="2019-03-01 10:00:00", discount=5.0)
         third = self._order(partner, discount=12.0)
         self._invoice(partner, 30000.0, "2019-03-01")
-        self.assertEqual(self._suggested(partner), "b")      # average 10 %: not above
+        self.assertEqual(self._suggested(partner), "b")  # average 10 %: not above
         with STATE_CHANGES.mark(third):  # past the overdue hold, as if then
             third.write({"state": "sale", "confirmation_date": "2019-04-01 10:00:00"})
-        self.assertEqual(self._suggested(partner), "c")      # average 10.67 %
+        self.assertEqual(self._suggested(partner), "c")  # average 10.67 %
         self._set_params(rating_discount=11.0)
         self.assertEqual(self._suggested(partner), "b")
 
@@ -171,8 +199,8 @@ class TestSuggestedRating(SalesCase):
     def test_rating_differs_flag_and_filter(self):
         partner = self._create_customer("Rated Co")
         self._invoice(partner, 30000.0, "2019-03-01")
-        self._suggested(partner)                             # b
-        self.assertFalse(partner.rating_differs)             # no manual rating yet
+        self._suggested(partner)  # b
+        self.assertFalse(partner.rating_differs)  # no manual rating yet
         partner.sudo(self.customer_user).write({"account_rating": "a"})
         self.assertTrue(partner.rating_differs)
         found = self.Partner.search([("rating_differs", "=", True)])
@@ -184,10 +212,13 @@ class TestSuggestedRating(SalesCase):
     def test_rating_changes_are_tracked(self):
         partner = self._create_customer("Tracked Co")
         partner.sudo(self.customer_user).write({"account_rating": "b"})
-        values = self.env["mail.tracking.value"].search([
-            ("mail_message_id.model", "=", "res.partner"),
-            ("mail_message_id.res_id", "=", partner.id),
-            ("field", "=", "account_rating")])
+        values = self.env["mail.tracking.value"].search(
+            [
+                ("mail_message_id.model", "=", "res.partner"),
+                ("mail_message_id.res_id", "=", partner.id),
+                ("field", "=", "account_rating"),
+            ]
+        )
         self.assertEqual(values.mapped("new_value_char"), ["B"])
 
 
@@ -201,17 +232,23 @@ class TestRecomputeMetrics(SalesCase):
         Partner = self.Partner.with_context(tracking_disable=True)
         partners = self.Partner
         for index in range(count):
-            partners |= Partner.create({
-                "name": "Batch %s %s" % (count, index), "is_company": True,
-                "customer": True, "prospect_class": "b",
-                "last_followup_date": "2019-06-20"})
+            partners |= Partner.create(
+                {
+                    "name": "Batch %s %s" % (count, index),
+                    "is_company": True,
+                    "customer": True,
+                    "prospect_class": "b",
+                    "last_followup_date": "2019-06-20",
+                }
+            )
         self._order(
             partners[0], confirmation_date="2019-05-02 10:00:00"
         )  # before any overdue invoice
         invoices = self.env["account.invoice"]
         for partner in partners[:2]:
-            invoices |= self._invoice(partner, 30000.0, "2019-05-01", "2019-05-31",
-                                      validate=False)
+            invoices |= self._invoice(
+                partner, 30000.0, "2019-05-01", "2019-05-31", validate=False
+            )
         invoices.action_invoice_open()
         return partners
 
@@ -228,8 +265,10 @@ class TestRecomputeMetrics(SalesCase):
         first, second = partners
         self.assertEqual(first.relationship_category, "active_paying")
         self.assertEqual(second.relationship_category, "active_paying")  # invoiced
-        self.assertEqual((first.avg_days_late, first.late_invoice_count,
-                          first.payment_reliability), (30.0, 1, "watch"))
+        self.assertEqual(
+            (first.avg_days_late, first.late_invoice_count, first.payment_reliability),
+            (30.0, 1, "watch"),
+        )
         self.assertEqual(first.suggested_rating, "b")
         self.assertEqual(first.next_followup_date, "2019-06-27")
         self.assertEqual(first.followup_urgency, "urgent")
@@ -243,8 +282,9 @@ class TestRecomputeMetrics(SalesCase):
             counts = [self._queries(few), self._queries(many)]
         self.assertEqual(counts[0], counts[1])
         # The work was done for all of them.
-        self.assertEqual(many.mapped("payment_reliability")[:3],
-                         ["watch", "watch", False])
+        self.assertEqual(
+            many.mapped("payment_reliability")[:3], ["watch", "watch", False]
+        )
         self.assertEqual(many.mapped("suggested_rating")[:3], ["b", "b", "c"])
         self.assertEqual(set(many[2:].mapped("suggested_rating")), {"c"})
         self.assertEqual(set(many.mapped("next_followup_date")), {"2019-06-27"})
@@ -253,8 +293,11 @@ class TestRecomputeMetrics(SalesCase):
         partner = self._create_customer("Found By RPC")
         self._invoice(partner, 30000.0, "2019-05-01", "2019-05-31")
         with freeze_clock(utc="2019-06-30 12:00:00"):
-            result = self.Partner.sudo(self.customer_user).browse().\
-                action_recompute_customer_metrics()
+            result = (
+                self.Partner.sudo(self.customer_user)
+                .browse()
+                .action_recompute_customer_metrics()
+            )
         self.assertIs(result, True)
         partner.invalidate_cache()
         self.assertEqual(partner.suggested_rating, "b")
@@ -275,8 +318,9 @@ class TestRecomputeMetrics(SalesCase):
 
     def test_contact_editor_without_customer_group_cannot_rate(self):
         # May edit contacts (base partner manager) but is no Customer Management user.
-        editor = self._create_user("contact_editor",
-                                   ["base.group_user", "base.group_partner_manager"])
+        editor = self._create_user(
+            "contact_editor", ["base.group_user", "base.group_partner_manager"]
+        )
         partner = self._create_customer("Editable")
         partner.sudo(editor).write({"phone": "+1 555 0199"})
         with self.assertRaises(AccessError):

@@ -17,13 +17,18 @@ class TestBadNumbers(EarlyDiscountCase):
     def setUpClass(cls):
         super(TestBadNumbers, cls).setUpClass()
         cls.target = cls._create_customer(
-            "Numbers Ltd", early_discount_type="percent", is_affiliate=True,
-            fiscal_year_end_month="6", fiscal_year_end_day=30)
+            "Numbers Ltd",
+            early_discount_type="percent",
+            is_affiliate=True,
+            fiscal_year_end_month="6",
+            fiscal_year_end_day=30,
+        )
         cls.guarantor = cls.env["customer.guarantor"].create(
-            {"partner_id": cls.target.id, "name": "Aunt"})
+            {"partner_id": cls.target.id, "name": "Aunt"}
+        )
         cls.interaction = cls.env["customer.interaction"].create(
-            {"partner_id": cls.target.id, "summary": "Call",
-             "interaction_type": "call"})
+            {"partner_id": cls.target.id, "summary": "Call", "interaction_type": "call"}
+        )
         cls.forecast = cls._forecast(
             cls.target, 100.0, 50.0, date_start="2026-01-01", date_end="2026-12-31"
         )
@@ -34,9 +39,18 @@ class TestBadNumbers(EarlyDiscountCase):
     def _records(self):
         """(record, number fields) of each model of the module."""
         return [
-            (self.target, ["credit_limit", "payment_days", "early_discount_value",
-                           "early_discount_days", "fiscal_year_end_day",
-                           "invoice_period_end_day", "affiliate_commission_rate"]),
+            (
+                self.target,
+                [
+                    "credit_limit",
+                    "payment_days",
+                    "early_discount_value",
+                    "early_discount_days",
+                    "fiscal_year_end_day",
+                    "invoice_period_end_day",
+                    "affiliate_commission_rate",
+                ],
+            ),
             (self.guarantor, ["guaranteed_amount"]),
             (self.interaction, ["offer_amount"]),
             (self.forecast, ["amount", "probability"]),
@@ -66,18 +80,47 @@ class TestBadNumbers(EarlyDiscountCase):
     def test_create_refuses_bad_numbers(self):
         cases = [
             ("res.partner", {"name": "NaN Co", "credit_limit": float("nan")}),
-            ("res.partner", {"name": "Inf Co", "affiliate_commission_rate": 1e308,
-                             "is_affiliate": True}),
-            ("res.partner", {"name": "Big Co", "early_discount_type": "percent",
-                             "early_discount_value": 1e308}),
-            ("customer.guarantor", {"partner_id": self.target.id, "name": "X",
-                                    "guaranteed_amount": float("inf")}),
-            ("customer.interaction", {"partner_id": self.target.id, "summary": "X",
-                                      "offer_amount": float("nan")}),
-            ("customer.sales.forecast", {"partner_id": self.target.id,
-                                         "date_start": "2026-01-01",
-                                         "date_end": "2026-02-01",
-                                         "probability": float("nan")}),
+            (
+                "res.partner",
+                {
+                    "name": "Inf Co",
+                    "affiliate_commission_rate": 1e308,
+                    "is_affiliate": True,
+                },
+            ),
+            (
+                "res.partner",
+                {
+                    "name": "Big Co",
+                    "early_discount_type": "percent",
+                    "early_discount_value": 1e308,
+                },
+            ),
+            (
+                "customer.guarantor",
+                {
+                    "partner_id": self.target.id,
+                    "name": "X",
+                    "guaranteed_amount": float("inf"),
+                },
+            ),
+            (
+                "customer.interaction",
+                {
+                    "partner_id": self.target.id,
+                    "summary": "X",
+                    "offer_amount": float("nan"),
+                },
+            ),
+            (
+                "customer.sales.forecast",
+                {
+                    "partner_id": self.target.id,
+                    "date_start": "2026-01-01",
+                    "date_end": "2026-02-01",
+                    "probability": float("nan"),
+                },
+            ),
         ]
         for model, vals in cases:
             with self.subTest(model=model, vals=vals):
@@ -91,8 +134,9 @@ class TestBadNumbers(EarlyDiscountCase):
             ["name", "credit_limit"], [["Imported NaN", "nan"]]
         )
         self.assertFalse(result["ids"])
-        self.assertIn("not a usable number",
-                      " ".join(m["message"] for m in result["messages"]))
+        self.assertIn(
+            "not a usable number", " ".join(m["message"] for m in result["messages"])
+        )
         self.assertFalse(
             self.env["res.partner"].search([("name", "=", "Imported NaN")])
         )
@@ -108,9 +152,11 @@ class TestBadNumbers(EarlyDiscountCase):
     def test_invoice_discount_frozen_after_validation(self):
         invoice = self._invoice(self.customer, 1000.0, INVOICED_ON)
         self.assertEqual(invoice.early_discount_value, 2.0)
-        for vals in ({"early_discount_value": 990.0},
-                     {"early_discount_days": 3650},
-                     {"early_discount_type": "amount"}):
+        for vals in (
+            {"early_discount_value": 990.0},
+            {"early_discount_days": 3650},
+            {"early_discount_type": "amount"},
+        ):
             for user in (self.env.user, self.credit_manager):
                 with self.subTest(vals=vals, user=user.login):
                     with self.assertRaisesRegex(UserError, "fixed when the invoice"):

@@ -73,7 +73,6 @@ def read_manifest():
 
 
 class TestPackage(OwnDatabaseCase):
-
     db_prefix = "cm_package"
 
     def _build(self):

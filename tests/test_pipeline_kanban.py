@@ -8,7 +8,6 @@ from .common import SalesCase, days_from_today, freeze_clock
 
 
 class TestExpectedRevenue(SalesCase):
-
     @classmethod
     def setUpClass(cls):
         super(TestExpectedRevenue, cls).setUpClass()
@@ -67,7 +66,6 @@ class TestExpectedRevenue(SalesCase):
 
 
 class TestHoldRibbon(SalesCase):
-
     @classmethod
     def setUpClass(cls):
         super(TestHoldRibbon, cls).setUpClass()
@@ -128,7 +126,6 @@ class TestHoldRibbon(SalesCase):
 
 
 class TestPipelineKanbanView(SalesCase):
-
     def _png(self, color):
         buffer = io.BytesIO()
         Image.new("RGB", (80, 80), color).save(buffer, "PNG")
@@ -161,9 +158,7 @@ class TestPipelineKanbanView(SalesCase):
         self.assertIn("<progressbar", arch["arch"])
         # Elsewhere (the form) the selection is the field's.
         form = self.Partner.fields_view_get(view_type="form")
-        self.assertEqual(
-            form["fields"]["prospect_class"]["selection"][0][0], "a"
-        )
+        self.assertEqual(form["fields"]["prospect_class"]["selection"][0][0], "a")
         # The field itself is untouched.
         self.assertEqual(self.Partner._fields["prospect_class"].selection[0][0], "a")
 

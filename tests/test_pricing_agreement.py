@@ -12,19 +12,22 @@ class AgreementCase(CustomerCase):
         cls.Agreement = cls.env["customer.pricing.agreement"]
         cls.customer = cls._create_customer("Agreement Customer", company_id=False)
         cls.other_customer = cls._create_customer("Other Customer", company_id=False)
-        cls.contact = cls.Partner.create({
-            "name": "Ann Buyer", "parent_id": cls.customer.id, "type": "contact"})
+        cls.contact = cls.Partner.create(
+            {"name": "Ann Buyer", "parent_id": cls.customer.id, "type": "contact"}
+        )
         cls.usd = cls.company.currency_id
-        cls.eur = cls.env.ref("base.EUR") if cls.usd != cls.env.ref("base.EUR") \
+        cls.eur = (
+            cls.env.ref("base.EUR")
+            if cls.usd != cls.env.ref("base.EUR")
             else cls.env.ref("base.USD")
-        cls.pricelist_home = cls.env["product.pricelist"].create({
-            "name": "Agreement home pricelist", "currency_id": cls.usd.id})
-        cls.pricelist_foreign = cls.env["product.pricelist"].create({
-            "name": "Agreement foreign pricelist", "currency_id": cls.eur.id})
-        cls.term_45 = cls.env["account.payment.term"].create({
-            "name": "Net 45 (test)",
-            "line_ids": [(0, 0, {"value": "balance", "days": 45,
-                                 "option": "day_after_invoice_date"})]})
+        )
+        cls.pricelist_home = cls.env["product.pricelist"].create(
+            {"name": "Agreement home pricelist", "currency_id": cls.usd.id}
+        )
+        cls.pricelist_foreign = cls.env["product.pricelist"].create(
+            {"name": "Agreement foreign pricelist", "currency_id": cls.eur.id}
+        )
+        cls.term_45 = cls._payment_term("Net 45 (test)", 45)
 
     @classmethod
     def _create_agreement(cls, partner=None, **vals):
@@ -38,7 +41,6 @@ class AgreementCase(CustomerCase):
 
 
 class TestPricingAgreement(AgreementCase):
-
     def test_reference_from_sequence(self):
         agreement = self._create_agreement()
         self.assertRegex(agreement.name, r"^PA/\d{4}/\d{4}$")
@@ -72,12 +74,14 @@ class TestPricingAgreement(AgreementCase):
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
             self._create_agreement(pricelist_id=self.pricelist_foreign.id)
         agreement = self._create_agreement(
-            pricelist_id=self.pricelist_foreign.id, currency_id=self.eur.id)
+            pricelist_id=self.pricelist_foreign.id, currency_id=self.eur.id
+        )
         self.assertEqual(agreement.pricelist_id, self.pricelist_foreign)
 
     def test_onchange_pricelist_sets_currency(self):
-        agreement = self.Agreement.new({"partner_id": self.customer.id,
-                                        "pricelist_id": self.pricelist_foreign.id})
+        agreement = self.Agreement.new(
+            {"partner_id": self.customer.id, "pricelist_id": self.pricelist_foreign.id}
+        )
         agreement._onchange_pricelist_id()
         self.assertEqual(agreement.currency_id, self.eur)
 
@@ -121,53 +125,78 @@ class TestPricingAgreement(AgreementCase):
         self.assertEqual(ended.state, "draft")
 
     def test_current_agreement_by_date(self):
-        first = self._create_agreement(date_start="2030-01-01", date_end="2030-12-31",
-                                       state="active")
+        first = self._create_agreement(
+            date_start="2030-01-01", date_end="2030-12-31", state="active"
+        )
         second = self._create_agreement(date_start="2031-01-01", state="active")
         self._create_agreement(date_start="2029-01-01", state="draft")
-        expired = self._create_agreement(date_start="2028-01-01", date_end="2028-12-31",
-                                         state="expired")
+        expired = self._create_agreement(
+            date_start="2028-01-01", date_end="2028-12-31", state="expired"
+        )
         current = self.Agreement._get_current_agreements
-        self.assertEqual(current(self.customer, date="2030-01-01"),
-                         {self.customer.id: first})
-        self.assertEqual(current(self.customer, date="2030-12-31"),
-                         {self.customer.id: first})
-        self.assertEqual(current(self.customer, date="2031-01-01"),
-                         {self.customer.id: second})
-        self.assertEqual(current(self.customer, date="2045-01-01"),
-                         {self.customer.id: second})
+        self.assertEqual(
+            current(self.customer, date="2030-01-01"), {self.customer.id: first}
+        )
+        self.assertEqual(
+            current(self.customer, date="2030-12-31"), {self.customer.id: first}
+        )
+        self.assertEqual(
+            current(self.customer, date="2031-01-01"), {self.customer.id: second}
+        )
+        self.assertEqual(
+            current(self.customer, date="2045-01-01"), {self.customer.id: second}
+        )
         self.assertEqual(current(self.customer, date="2029-06-01"), {})  # draft only
         self.assertEqual(current(self.customer, date="2028-06-01"), {})  # expired
         self.assertNotIn(expired, current(date="2028-06-01").values())
         # A contact gets its company's agreement.
-        self.assertEqual(current(self.contact, date="2030-06-01"),
-                         {self.customer.id: first})
+        self.assertEqual(
+            current(self.contact, date="2030-06-01"), {self.customer.id: first}
+        )
 
     def test_active_agreement_past_its_end_no_longer_applies(self):
         agreement = self._create_agreement(
-            date_start="2020-01-01", date_end="2020-06-30", state="active")
-        self.assertEqual(self.Agreement._get_current_agreements(
-            self.customer, date="2020-06-30"), {self.customer.id: agreement})
+            date_start="2020-01-01", date_end="2020-06-30", state="active"
+        )
+        self.assertEqual(
+            self.Agreement._get_current_agreements(self.customer, date="2020-06-30"),
+            {self.customer.id: agreement},
+        )
         # Not yet marked expired, yet not applicable the day after its end.
-        self.assertEqual(self.Agreement._get_current_agreements(
-            self.customer, date="2020-07-01"), {})
+        self.assertEqual(
+            self.Agreement._get_current_agreements(self.customer, date="2020-07-01"), {}
+        )
         with freeze_clock("2020-07-01"):
             self.customer.invalidate_cache()
             self.assertFalse(self.customer.pricing_agreement_id)
 
     def test_partner_shows_agreement_valid_today(self):
         agreement = self._create_agreement(
-            date_start="2030-01-01", date_end="2030-12-31", state="active")
-        for today, expected in (("2029-12-31", False), ("2030-01-01", agreement),
-                                ("2030-12-31", agreement), ("2031-01-01", False)):
+            date_start="2030-01-01", date_end="2030-12-31", state="active"
+        )
+        for today, expected in (
+            ("2029-12-31", False),
+            ("2030-01-01", agreement),
+            ("2030-12-31", agreement),
+            ("2031-01-01", False),
+        ):
             with freeze_clock(today):
                 (self.customer | self.contact).invalidate_cache()
-                self.assertEqual(self.customer.pricing_agreement_id.id,
-                                 expected and expected.id, today)
-                self.assertEqual(self.contact.pricing_agreement_id.id,
-                                 expected and expected.id, today)
-                self.assertEqual(self.customer.agreement_invoice_policy,
-                                 expected and "per_order", today)
+                self.assertEqual(
+                    self.customer.pricing_agreement_id.id,
+                    expected and expected.id,
+                    today,
+                )
+                self.assertEqual(
+                    self.contact.pricing_agreement_id.id,
+                    expected and expected.id,
+                    today,
+                )
+                self.assertEqual(
+                    self.customer.agreement_invoice_policy,
+                    expected and "per_order",
+                    today,
+                )
         self.assertEqual(self.customer.pricing_agreement_count, 1)
         self.assertEqual(self.customer.pricing_agreement_ids, agreement)
 
@@ -175,8 +204,9 @@ class TestPricingAgreement(AgreementCase):
         partners = self.Partner
         for index in range(6):
             partner = self._create_customer("Batch %s" % index)
-            self._create_agreement(partner=partner, state="active",
-                                   date_start="2000-01-01")
+            self._create_agreement(
+                partner=partner, state="active", date_start="2000-01-01"
+            )
             partners |= partner
 
         def queries(records):
@@ -193,31 +223,45 @@ class TestPricingAgreement(AgreementCase):
         self.assertEqual(len(partners.mapped("pricing_agreement_id")), 6)
 
     def test_search_customers_by_agreement(self):
-        periodic = self._create_agreement(state="active", date_start="2000-01-01",
-                                          invoice_policy="periodic")
-        found = self.Partner.search([("pricing_agreement_id", "!=", False),
-                                     ("id", "in", (self.customer | self.other_customer
-                                                   | self.contact).ids)])
+        periodic = self._create_agreement(
+            state="active", date_start="2000-01-01", invoice_policy="periodic"
+        )
+        found = self.Partner.search(
+            [
+                ("pricing_agreement_id", "!=", False),
+                ("id", "in", (self.customer | self.other_customer | self.contact).ids),
+            ]
+        )
         self.assertEqual(found, self.customer | self.contact)
         self.assertEqual(
             self.Partner.search([("pricing_agreement_id", "=", periodic.id)]),
-            self.customer | self.contact)
-        self.assertIn(self.other_customer, self.Partner.search(
-            [("pricing_agreement_id", "=", False)]))
-        self.assertEqual(self.Partner.search([("pricing_agreement_id", "ilike",
-                                               periodic.name)]),
-                         self.customer | self.contact)
+            self.customer | self.contact,
+        )
+        self.assertIn(
+            self.other_customer,
+            self.Partner.search([("pricing_agreement_id", "=", False)]),
+        )
+        self.assertEqual(
+            self.Partner.search([("pricing_agreement_id", "ilike", periodic.name)]),
+            self.customer | self.contact,
+        )
         policy = self.Partner.search([("agreement_invoice_policy", "=", "periodic")])
         self.assertIn(self.customer, policy)
         self.assertNotIn(self.other_customer, policy)
 
     def test_expire_agreements(self):
-        ended = self._create_agreement(date_start="2020-01-01", date_end="2020-01-31",
-                                       state="active")
-        running = self._create_agreement(partner=self.other_customer,
-                                         date_start="2020-01-01", state="active")
-        last_day = self._create_agreement(partner=self.contact, date_start="2020-02-01",
-                                          date_end="2020-02-01", state="active")
+        ended = self._create_agreement(
+            date_start="2020-01-01", date_end="2020-01-31", state="active"
+        )
+        running = self._create_agreement(
+            partner=self.other_customer, date_start="2020-01-01", state="active"
+        )
+        last_day = self._create_agreement(
+            partner=self.contact,
+            date_start="2020-02-01",
+            date_end="2020-02-01",
+            state="active",
+        )
         expired = self.Agreement._expire_agreements(date="2020-02-01")
         self.assertIn(ended, expired)
         self.assertNotIn(last_day, expired)
@@ -229,12 +273,14 @@ class TestPricingAgreement(AgreementCase):
         self.assertEqual(last_day.state, "expired")
         self.assertEqual(running.state, "active")
         # The state change is tracked in the chatter.
-        self.assertTrue(ended.message_ids.mapped("tracking_value_ids").filtered(
-            lambda t: t.field == "state" and t.new_value_char == "Expired"))
+        self.assertTrue(
+            ended.message_ids.mapped("tracking_value_ids").filtered(
+                lambda t: t.field == "state" and t.new_value_char == "Expired"
+            )
+        )
 
 
 class TestPricingAgreementAccess(AgreementCase):
-
     def test_plain_user_reads_but_cannot_write(self):
         agreement = self._create_agreement()
         as_plain = agreement.sudo(self.plain_user)
@@ -244,20 +290,27 @@ class TestPricingAgreementAccess(AgreementCase):
         with self.assertRaises(AccessError):
             as_plain.action_activate()
         with self.assertRaises(AccessError):
-            self.Agreement.sudo(self.plain_user).create({
-                "partner_id": self.customer.id, "currency_id": self.usd.id})
+            self.Agreement.sudo(self.plain_user).create(
+                {"partner_id": self.customer.id, "currency_id": self.usd.id}
+            )
         self.assertEqual(agreement.state, "draft")
         self.assertFalse(agreement.notes)
 
     def test_customer_user_manages_agreements(self):
-        agreement = self.Agreement.sudo(self.customer_user).create({
-            "partner_id": self.customer.id, "currency_id": self.usd.id,
-            "date_start": "2000-01-01", "payment_term_id": self.term_45.id})
+        agreement = self.Agreement.sudo(self.customer_user).create(
+            {
+                "partner_id": self.customer.id,
+                "currency_id": self.usd.id,
+                "date_start": "2000-01-01",
+                "payment_term_id": self.term_45.id,
+            }
+        )
         agreement.write({"notes": "Signed at the fair"})
         agreement.action_activate()
         self.assertEqual(agreement.state, "active")
-        self.assertEqual(self.customer.sudo(self.customer_user).pricing_agreement_id,
-                         agreement)
+        self.assertEqual(
+            self.customer.sudo(self.customer_user).pricing_agreement_id, agreement
+        )
         with self.assertRaises(AccessError):
             agreement.unlink()
         agreement.sudo(self.manager).unlink()
@@ -279,12 +332,17 @@ class TestPricingAgreementAccess(AgreementCase):
         self.assertFalse(self.customer.sudo(user_b).pricing_agreement_id)
         self.assertEqual(self.customer.sudo(user_b).pricing_agreement_count, 0)
         # ...and one in company A.
-        self.assertEqual(self.customer.sudo(self.customer_user).pricing_agreement_id,
-                         agreement)
+        self.assertEqual(
+            self.customer.sudo(self.customer_user).pricing_agreement_id, agreement
+        )
         # Company B's own agreement does not clash with company A's.
-        own = Agreement_b.create({"partner_id": self.customer.id,
-                                  "currency_id": self.usd.id,
-                                  "date_start": "2000-01-01"})
+        own = Agreement_b.create(
+            {
+                "partner_id": self.customer.id,
+                "currency_id": self.usd.id,
+                "date_start": "2000-01-01",
+            }
+        )
         own.action_activate()
         self.assertEqual(own.company_id, company_b)
         self.assertEqual(self.customer.sudo(user_b).pricing_agreement_id, own)

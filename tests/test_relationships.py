@@ -6,7 +6,6 @@ from .common import CustomerCase
 
 
 class TestReferrals(CustomerCase):
-
     @classmethod
     def setUpClass(cls):
         super(TestReferrals, cls).setUpClass()
@@ -18,9 +17,12 @@ class TestReferrals(CustomerCase):
     def test_referral_counts(self):
         self.assertEqual(self.alpha.referral_ids, self.beta | self.delta)
         self.assertEqual(
-            [p.referral_count
-             for p in self.alpha | self.beta | self.gamma | self.delta],
-            [2, 1, 0, 0])
+            [
+                p.referral_count
+                for p in self.alpha | self.beta | self.gamma | self.delta
+            ],
+            [2, 1, 0, 0],
+        )
         self.delta.write({"parent_customer_id": False})
         self.assertEqual(self.alpha.referral_count, 1)
 
@@ -29,7 +31,8 @@ class TestReferrals(CustomerCase):
             self.alpha.write({"parent_customer_id": self.alpha.id})
         self.assertFalse(self.alpha.parent_customer_id)
         contact = self.Partner.create(
-            {"name": "Inside Alpha", "parent_id": self.alpha.id})
+            {"name": "Inside Alpha", "parent_id": self.alpha.id}
+        )
         with self.refused():
             self.alpha.write({"parent_customer_id": contact.id})
         self.assertFalse(self.alpha.parent_customer_id)
@@ -64,16 +67,21 @@ class TestReferrals(CustomerCase):
 
 
 class TestAffiliates(CustomerCase):
-
     @classmethod
     def setUpClass(cls):
         super(TestAffiliates, cls).setUpClass()
         cls.affiliate = cls.Partner.create(
-            {"name": "Finder Agency", "is_company": True, "is_affiliate": True,
-             "affiliate_commission_rate": 12.5})
+            {
+                "name": "Finder Agency",
+                "is_company": True,
+                "is_affiliate": True,
+                "affiliate_commission_rate": 12.5,
+            }
+        )
         cls.customer = cls._create_customer("Brought In", affiliate_id=cls.affiliate.id)
         cls.plain_partner = cls.Partner.create(
-            {"name": "Just A Vendor", "supplier": True})
+            {"name": "Just A Vendor", "supplier": True}
+        )
 
     def test_affiliate_customer_count(self):
         second = self._create_customer("Also Brought", affiliate_id=self.affiliate.id)
@@ -115,37 +123,48 @@ class TestAffiliates(CustomerCase):
     def test_affiliate_filters(self):
         partners = self.affiliate | self.customer | self.plain_partner
         scope = [("id", "in", partners.ids)]
-        self.assertEqual(self.Partner.search(scope + [("is_affiliate", "=", True)]),
-                         self.affiliate)
-        self.assertEqual(self.Partner.search(scope + [("affiliate_id", "!=", False)]),
-                         self.customer)
+        self.assertEqual(
+            self.Partner.search(scope + [("is_affiliate", "=", True)]), self.affiliate
+        )
+        self.assertEqual(
+            self.Partner.search(scope + [("affiliate_id", "!=", False)]), self.customer
+        )
         action = self.env.ref("customer_management.res_partner_affiliate_action")
         self.assertIn("is_affiliate", action.domain)
 
 
 class TestGuarantors(CustomerCase):
-
     @classmethod
     def setUpClass(cls):
         super(TestGuarantors, cls).setUpClass()
         cls.Guarantor = cls.env["customer.guarantor"]
         cls.customer = cls._create_customer("Guaranteed Ltd")
         cls.contact = cls.Partner.create(
-            {"name": "Gus Director", "parent_id": cls.customer.id})
+            {"name": "Gus Director", "parent_id": cls.customer.id}
+        )
         cls.director = cls.Partner.create(
-            {"name": "Dora Director", "phone": "+1 555 0101",
-             "email": "dora@example.com"})
+            {
+                "name": "Dora Director",
+                "phone": "+1 555 0101",
+                "email": "dora@example.com",
+            }
+        )
 
     def _values(self, **vals):
-        values = {"partner_id": self.customer.id, "name": "Uncle Bob",
-                  "relation": "family", "guaranteed_amount": 5000.0,
-                  "email": "bob@example.com"}
+        values = {
+            "partner_id": self.customer.id,
+            "name": "Uncle Bob",
+            "relation": "family",
+            "guaranteed_amount": 5000.0,
+            "email": "bob@example.com",
+        }
         values.update(vals)
         return values
 
     def _count(self):
         return self.Guarantor.with_context(active_test=False).search_count(
-            [("partner_id", "=", self.customer.id)])
+            [("partner_id", "=", self.customer.id)]
+        )
 
     def test_credit_manager_manages_guarantors(self):
         Guarantor = self.Guarantor.sudo(self.credit_manager)
@@ -164,7 +183,8 @@ class TestGuarantors(CustomerCase):
         self.assertEqual(as_sales.name, "Uncle Bob")
         with self.refused(AccessError):
             self.Guarantor.sudo(self.customer_user).create(
-                self._values(name="Aunt May"))
+                self._values(name="Aunt May")
+            )
         with self.refused(AccessError):
             as_sales.write({"guaranteed_amount": 1.0})
         with self.refused(AccessError):
@@ -172,7 +192,8 @@ class TestGuarantors(CustomerCase):
         # Nor through the customer form.
         with self.refused(AccessError):
             self.customer.sudo(self.customer_user).write(
-                {"guarantor_ids": [(0, 0, {"name": "Sneaky", "relation": "other"})]})
+                {"guarantor_ids": [(0, 0, {"name": "Sneaky", "relation": "other"})]}
+            )
         self.assertEqual(self._count(), 1)
         self.assertEqual(guarantor.guaranteed_amount, 5000.0)
 
@@ -188,13 +209,20 @@ class TestGuarantors(CustomerCase):
             self.Guarantor.create(self._values(name="   "))
         self.assertEqual(self._count(), 0)
         guarantor = self.Guarantor.create(
-            self._values(name=False, guarantor_partner_id=self.director.id,
-                         relation="director"))
+            self._values(
+                name=False, guarantor_partner_id=self.director.id, relation="director"
+            )
+        )
         self.assertEqual(guarantor.display_name, "Dora Director")
 
     def test_bad_email_refused(self):
-        for bad in ("bob", "bob@", "bob@example", "a b@example.com",
-                    "x@y.com, z@w.com"):
+        for bad in (
+            "bob",
+            "bob@",
+            "bob@example",
+            "a b@example.com",
+            "x@y.com, z@w.com",
+        ):
             with self.refused():
                 self.Guarantor.create(self._values(email=bad))
         self.assertEqual(self._count(), 0)
@@ -212,7 +240,8 @@ class TestGuarantors(CustomerCase):
     def test_customer_cannot_guarantee_itself(self):
         with self.refused():
             self.Guarantor.create(
-                self._values(name=False, guarantor_partner_id=self.contact.id))
+                self._values(name=False, guarantor_partner_id=self.contact.id)
+            )
         self.assertEqual(self._count(), 0)
 
     def test_contact_entered_as_customer(self):
@@ -234,35 +263,45 @@ class TestGuarantors(CustomerCase):
 
     def test_form_guarantor_list_editable_for_credit_managers_only(self):
         arch = self.Partner.sudo(self.customer_user).fields_view_get(
-            self.env.ref("base.view_partner_form").id, "form")["arch"]
+            self.env.ref("base.view_partner_form").id, "form"
+        )["arch"]
         nodes = ElementTree.fromstring(arch).findall(".//field[@name='guarantor_ids']")
         self.assertEqual(len(nodes), 1)
         self.assertIn("can_edit_guarantors", nodes[0].get("modifiers"))
         self.assertTrue(self.customer.sudo(self.credit_manager).can_edit_guarantors)
         self.assertFalse(self.customer.sudo(self.customer_user).can_edit_guarantors)
         arch = self.Partner.sudo(self.plain_user).fields_view_get(
-            self.env.ref("base.view_partner_form").id, "form")["arch"]
+            self.env.ref("base.view_partner_form").id, "form"
+        )["arch"]
         self.assertFalse(
-            ElementTree.fromstring(arch).findall(".//field[@name='guarantor_ids']"))
+            ElementTree.fromstring(arch).findall(".//field[@name='guarantor_ids']")
+        )
 
 
 class TestContactRole(CustomerCase):
-
     def test_contact_role_on_contacts(self):
         customer = self._create_customer("Roles Inc")
-        customer.write({"child_ids": [
-            (0, 0, {"name": "Dee Cider", "contact_role": "decision_maker"}),
-            (0, 0, {"name": "Bea Buyer", "contact_role": "buyer"}),
-        ]})
+        customer.write(
+            {
+                "child_ids": [
+                    (0, 0, {"name": "Dee Cider", "contact_role": "decision_maker"}),
+                    (0, 0, {"name": "Bea Buyer", "contact_role": "buyer"}),
+                ]
+            }
+        )
         roles = {c.name: c.contact_role for c in customer.child_ids}
         self.assertEqual(roles, {"Dee Cider": "decision_maker", "Bea Buyer": "buyer"})
-        self.assertEqual(self.Partner.search([("parent_id", "=", customer.id),
-                                              ("contact_role", "=", "buyer")]).name,
-                         "Bea Buyer")
+        self.assertEqual(
+            self.Partner.search(
+                [("parent_id", "=", customer.id), ("contact_role", "=", "buyer")]
+            ).name,
+            "Bea Buyer",
+        )
 
     def test_contact_role_in_views(self):
         result = self.Partner.fields_view_get(
-            self.env.ref("base.view_partner_form").id, "form")
+            self.env.ref("base.view_partner_form").id, "form"
+        )
         doc = ElementTree.fromstring(result["arch"])
         self.assertTrue(doc.findall(".//sheet/group//field[@name='contact_role']"))
         child_views = result["fields"]["child_ids"]["views"]

@@ -16,8 +16,9 @@ class TestReparenting(SalesCase):
 
     def _customer_with_contact(self, name):
         customer = self._create_customer(name, user_id=self.customer_user.id)
-        contact = self.Partner.create({"name": "Buyer of %s" % name,
-                                       "parent_id": customer.id})
+        contact = self.Partner.create(
+            {"name": "Buyer of %s" % name, "parent_id": customer.id}
+        )
         return customer, contact
 
     def _assert_refused(self, partner, vals):
@@ -43,8 +44,9 @@ class TestReparenting(SalesCase):
         customer, contact = self._customer_with_contact("Owing Co")
         self._invoice(customer, 300.0, "2026-11-01", "2026-12-31")
         self._assert_refused(contact, {"parent_id": self.shell.id})
-        self._assert_refused(customer, {"is_company": False,
-                                        "parent_id": self.shell.id})
+        self._assert_refused(
+            customer, {"is_company": False, "parent_id": self.shell.id}
+        )
 
     def test_confirmed_uninvoiced_order_binds(self):
         _customer, contact = self._customer_with_contact("Ordering Co")

@@ -12,7 +12,6 @@ LIMIT = 750.0
 
 
 class TestRpcStress(http_common.HttpServerCase):
-
     server_options = ["--workers=2"]
     server_log = "stress.log"
 

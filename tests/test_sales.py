@@ -6,7 +6,6 @@ from .common import SalesCase, freeze_clock
 
 
 class TestSaleCounts(SalesCase):
-
     def test_quotations_orders_and_stalled(self):
         customer = self._create_customer("Counted Co")
         contact = self.Partner.create({"name": "Counter", "parent_id": customer.id})
@@ -35,7 +34,6 @@ class TestSaleCounts(SalesCase):
 
 
 class TestCustomerSince(SalesCase):
-
     @classmethod
     def setUpClass(cls):
         super(TestCustomerSince, cls).setUpClass()

@@ -4,14 +4,14 @@ from .common import SalesCase
 
 
 class TestSalesForecast(SalesCase):
-
     @classmethod
     def setUpClass(cls):
         super(TestSalesForecast, cls).setUpClass()
         cls.Forecast = cls.env["customer.sales.forecast"]
         cls.customer = cls._create_customer("Forecast Corp")
         cls.contact = cls.Partner.create(
-            {"name": "Fay Buyer", "parent_id": cls.customer.id})
+            {"name": "Fay Buyer", "parent_id": cls.customer.id}
+        )
         cls.other = cls._create_customer("Elsewhere Inc")
         # In Q1 2024: the customer's and its contact's confirmed orders.
         cls._order(cls.customer, 1000.0, confirmation_date="2024-02-15 10:00:00")
@@ -44,8 +44,8 @@ class TestSalesForecast(SalesCase):
         self.assertEqual(self.q2.expected_amount, 500.0)
 
     def test_actual_amount_from_confirmed_orders_in_period(self):
-        self.assertEqual(self.q1.actual_amount, 1600.0)   # 1000 + 500 + 100
-        self.assertEqual(self.q1.variance, 0.0)           # 1600 expected
+        self.assertEqual(self.q1.actual_amount, 1600.0)  # 1000 + 500 + 100
+        self.assertEqual(self.q1.variance, 0.0)  # 1600 expected
         self.assertEqual(self.q2.actual_amount, 700.0)
         self.assertEqual(self.q2.variance, 200.0)
 
@@ -58,9 +58,14 @@ class TestSalesForecast(SalesCase):
     def test_actual_amount_is_set_based(self):
         forecasts = self.q1 | self.q2
         for month in range(1, 10):
-            forecasts |= self.Forecast.create({
-                "partner_id": self.other.id, "date_start": "2024-%02d-01" % month,
-                "date_end": "2024-%02d-28" % month, "amount": 100.0})
+            forecasts |= self.Forecast.create(
+                {
+                    "partner_id": self.other.id,
+                    "date_start": "2024-%02d-01" % month,
+                    "date_end": "2024-%02d-28" % month,
+                    "amount": 100.0,
+                }
+            )
 
         def queries(records):
             self.env.cache.invalidate()
@@ -70,13 +75,22 @@ class TestSalesForecast(SalesCase):
 
         queries(forecasts)  # warm the caches (rules, groups)
         self.assertEqual(queries(self.q1 | self.q2), queries(forecasts))
-        self.assertEqual(forecasts.filtered(lambda f: f.partner_id == self.other)
-                         .mapped("actual_amount"), [0.0, 4000.0] + [0.0] * 7)
+        self.assertEqual(
+            forecasts.filtered(lambda f: f.partner_id == self.other).mapped(
+                "actual_amount"
+            ),
+            [0.0, 4000.0] + [0.0] * 7,
+        )
 
     def test_contact_entered_as_customer(self):
-        forecast = self.Forecast.create({
-            "partner_id": self.contact.id, "date_start": "2024-01-01",
-            "date_end": "2024-03-31", "amount": 10.0})
+        forecast = self.Forecast.create(
+            {
+                "partner_id": self.contact.id,
+                "date_start": "2024-01-01",
+                "date_end": "2024-03-31",
+                "amount": 10.0,
+            }
+        )
         self.assertEqual(forecast.partner_id, self.customer)
         self.assertEqual(forecast.actual_amount, 1600.0)
         self.assertEqual(self.customer.sales_forecast_count, 3)
@@ -85,8 +99,13 @@ class TestSalesForecast(SalesCase):
     def test_end_before_start_refused(self):
         with self.refused():
             self.Forecast.create(
-                {"partner_id": self.other.id, "date_start": "2024-03-31",
-                 "date_end": "2024-01-01", "amount": 10.0})
+                {
+                    "partner_id": self.other.id,
+                    "date_start": "2024-03-31",
+                    "date_end": "2024-01-01",
+                    "amount": 10.0,
+                }
+            )
         self.assertFalse(self.Forecast.search([("partner_id", "=", self.other.id)]))
         with self.refused():
             self.q1.write({"date_end": "2023-12-31"})
@@ -99,32 +118,55 @@ class TestSalesForecast(SalesCase):
         self.assertEqual((self.q1.amount, self.q1.probability), (4000.0, 40.0))
         with self.refused():
             self.Forecast.create(
-                {"partner_id": self.other.id, "date_start": "2024-01-01",
-                 "date_end": "2024-01-31", "amount": -5.0})
+                {
+                    "partner_id": self.other.id,
+                    "date_start": "2024-01-01",
+                    "date_end": "2024-01-31",
+                    "amount": -5.0,
+                }
+            )
         self.assertFalse(self.Forecast.search([("partner_id", "=", self.other.id)]))
 
     def test_access(self):
-        forecast = self.Forecast.sudo(self.customer_user).create({
-            "partner_id": self.other.id, "date_start": "2024-01-01",
-            "date_end": "2024-03-31", "amount": 1000.0, "probability": 50.0})
+        forecast = self.Forecast.sudo(self.customer_user).create(
+            {
+                "partner_id": self.other.id,
+                "date_start": "2024-01-01",
+                "date_end": "2024-03-31",
+                "amount": 1000.0,
+                "probability": 50.0,
+            }
+        )
         self.assertEqual(forecast.company_id, self.company)
         self.assertEqual(forecast.actual_amount, 4000.0)
         with self.refused(AccessError):
-            self.Forecast.sudo(self.plain_user).create({
-                "partner_id": self.other.id, "date_start": "2024-01-01",
-                "date_end": "2024-03-31", "amount": 1.0})
+            self.Forecast.sudo(self.plain_user).create(
+                {
+                    "partner_id": self.other.id,
+                    "date_start": "2024-01-01",
+                    "date_end": "2024-03-31",
+                    "amount": 1.0,
+                }
+            )
         with self.refused(AccessError):
             self.q1.sudo(self.plain_user).read(["amount"])
 
     def test_multi_company_isolation(self):
         company_b = self.env["res.company"].create({"name": "Forecast Company B"})
-        theirs = self.Forecast.create({
-            "partner_id": self.customer.id, "date_start": "2024-01-01",
-            "date_end": "2024-03-31", "amount": 1.0, "company_id": company_b.id})
+        theirs = self.Forecast.create(
+            {
+                "partner_id": self.customer.id,
+                "date_start": "2024-01-01",
+                "date_end": "2024-03-31",
+                "amount": 1.0,
+                "company_id": company_b.id,
+            }
+        )
         # Orders of the first company do not count in the second company's forecast.
         self.assertEqual(theirs.actual_amount, 0.0)
         visible = self.Forecast.sudo(self.customer_user).search(
-            [("partner_id", "=", self.customer.id)])
+            [("partner_id", "=", self.customer.id)]
+        )
         self.assertEqual(visible, self.q1 | self.q2)
         self.assertEqual(self.customer.sudo(self.customer_user).sales_forecast_count, 2)
 

@@ -4,7 +4,6 @@ from .common import CustomerCase
 
 
 class TestSecurity(CustomerCase):
-
     def test_admin_is_in_all_three_groups(self):
         admin = self.env.ref("base.user_root")
         for xmlid in (

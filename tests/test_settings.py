@@ -2,7 +2,6 @@ from .common import CustomerCase
 
 
 class TestSettings(CustomerCase):
-
     def _save(self, **values):
         self.env["res.config.settings"].create(values).execute()
 

@@ -7,7 +7,6 @@ TODAY = "2026-11-23"  # of the inactivity cron
 
 
 class TestCustomerStatus(CustomerCase):
-
     @classmethod
     def setUpClass(cls):
         super(TestCustomerStatus, cls).setUpClass()

@@ -151,7 +151,6 @@ def parse_line(output, tag):
 
 
 class TestUpgrade(OwnDatabaseCase):
-
     db_prefix = "cm_upgrade"
 
     def _release_config(self, version, commit):

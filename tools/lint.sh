@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# `make lint`: flake8, pylint with the pylint-odoo plugin, and an XML
+# `make lint`: black (the one code style), flake8, pylint with the pylint-odoo plugin, and an XML
 # well-formedness check, from a virtualenv of their own ($LINT_VENV, git-ignored
 # under .odoo-dev, apart from Odoo's). Every step runs even when one before it
 # failed; the exit code is non-zero when any of them failed.
 #   tools/lint.sh                  all steps
-#   tools/lint.sh flake8 xml       only these (flake8, pylint, xml)
+#   tools/lint.sh flake8 xml       only these (black, flake8, pylint, xml)
+#   tools/lint.sh format           rewrite the files in black's style (make format)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,6 +50,11 @@ ensure_addon_link() {
 }
 
 # ---------------------------------------------------------------- steps ----
+step_black() {
+    # The style of pyproject.toml; `make format` applies it.
+    (cd "$ROOT" && "$LINT_VENV/bin/black" --check --diff --quiet .)
+}
+
 step_flake8() {
     (cd "$ROOT" && "$LINT_VENV/bin/flake8" --config "$ROOT/setup.cfg" .)
 }
@@ -103,8 +109,13 @@ EOF
 }
 
 # ----------------------------------------------------------------- main ----
-ALL_STEPS=(flake8 pylint xml)
+ALL_STEPS=(black flake8 pylint xml)
 steps=("$@")
+if [ "${steps[*]:-}" = format ]; then
+    ensure_lint_venv
+    (cd "$ROOT" && "$LINT_VENV/bin/black" .)
+    exit 0
+fi
 [ ${#steps[@]} = 0 ] && steps=("${ALL_STEPS[@]}")
 for s in "${steps[@]}"; do
     case " ${ALL_STEPS[*]} " in

@@ -89,8 +89,10 @@ def main(env):
         ],
         limit=1,
     )
-    print("as %s; customer %s; held order %s"
-          % (sales_env.user.login, customer.display_name, held_order.name))
+    print(
+        "as %s; customer %s; held order %s"
+        % (sales_env.user.login, customer.display_name, held_order.name)
+    )
     form_fields = list(
         partners.load_views([[False, "form"]], {})["fields_views"]["form"]["fields"]
     )

@@ -14,7 +14,8 @@ class AccountRegisterPayments(models.TransientModel):
 
     early_discount_note = fields.Char(
         compute="_compute_early_discount_note",
-        help="What the early-pay discount of the invoices means for this payment.")
+        help="What the early-pay discount of the invoices means for this payment.",
+    )
 
     @api.depends("invoice_ids", "payment_date", "currency_id", "payment_type")
     def _compute_early_discount_note(self):
@@ -23,23 +24,31 @@ class AccountRegisterPayments(models.TransientModel):
             note = False
             if invoices and wizard.payment_type == "inbound":
                 if wizard.multi:
-                    notes = [group._get_early_discount_note(
-                        wizard.payment_date, group[:1].currency_id)
-                        for group in wizard._groupby_invoices_of(invoices)]
+                    notes = [
+                        group._get_early_discount_note(
+                            wizard.payment_date, group[:1].currency_id
+                        )
+                        for group in wizard._groupby_invoices_of(invoices)
+                    ]
                     note = " ".join(n for n in notes if n) or False
                 else:
                     note = invoices._get_early_discount_note(
                         wizard.payment_date,
-                        wizard.currency_id or invoices[:1].currency_id)
+                        wizard.currency_id or invoices[:1].currency_id,
+                    )
             wizard.early_discount_note = note
 
     @api.multi
     def _get_wizard_invoices(self):
         invoices = self.invoice_ids
-        if not invoices and self.env.context.get("active_model", "account.invoice") \
-                == "account.invoice":
+        if (
+            not invoices
+            and self.env.context.get("active_model", "account.invoice")
+            == "account.invoice"
+        ):
             invoices = self.env["account.invoice"].browse(
-                self.env.context.get("active_ids") or [])
+                self.env.context.get("active_ids") or []
+            )
         return invoices
 
     @api.model
@@ -58,11 +67,15 @@ class AccountRegisterPayments(models.TransientModel):
         invoices in the payment currency."""
         if not invoices:
             return 0.0
-        currency = (self.currency_id or self.journal_id.currency_id
-                    or self.journal_id.company_id.currency_id
-                    or invoices[0].currency_id)
-        if any(inv.type != "out_invoice" or inv.currency_id != currency
-               for inv in invoices):
+        currency = (
+            self.currency_id
+            or self.journal_id.currency_id
+            or self.journal_id.company_id.currency_id
+            or invoices[0].currency_id
+        )
+        if any(
+            inv.type != "out_invoice" or inv.currency_id != currency for inv in invoices
+        ):
             return 0.0
         return sum(invoices._get_early_discount_available(payment_date).values())
 
@@ -73,18 +86,25 @@ class AccountRegisterPayments(models.TransientModel):
         # is known: take the discounts of the default payment date.
         if rec.get("payment_date") and "amount" in rec and not rec.get("multi"):
             invoices = self.env["account.invoice"].browse(
-                self.env.context.get("active_ids") or [])
-            rec["amount"] = abs(self.with_context(
-                early_discount_payment_date=rec["payment_date"]
-            )._compute_payment_amount(invoices))
+                self.env.context.get("active_ids") or []
+            )
+            rec["amount"] = abs(
+                self.with_context(
+                    early_discount_payment_date=rec["payment_date"]
+                )._compute_payment_amount(invoices)
+            )
         return rec
 
     @api.model
     def _compute_payment_amount(self, invoice_ids):
         total = super(AccountRegisterPayments, self)._compute_payment_amount(
-            invoice_ids)
-        date = (self.payment_date or self.env.context.get("early_discount_payment_date")
-                or fields.Date.context_today(self))
+            invoice_ids
+        )
+        date = (
+            self.payment_date
+            or self.env.context.get("early_discount_payment_date")
+            or fields.Date.context_today(self)
+        )
         return total - self._get_early_discount_of(invoice_ids, date)
 
     @api.onchange("payment_date")
@@ -98,9 +118,12 @@ class AccountRegisterPayments(models.TransientModel):
         discount = self._get_early_discount_of(invoices)
         if not discount:
             return
-        full = abs(super(AccountRegisterPayments, self)._compute_payment_amount(
-            invoices))
+        full = abs(
+            super(AccountRegisterPayments, self)._compute_payment_amount(invoices)
+        )
         currency = self.currency_id or invoices[0].currency_id
-        if any(currency.compare_amounts(self.amount, suggested) == 0
-               for suggested in (full, full - discount)):
+        if any(
+            currency.compare_amounts(self.amount, suggested) == 0
+            for suggested in (full, full - discount)
+        ):
             self.update({"amount": abs(self._compute_payment_amount(invoices))})
