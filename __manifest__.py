@@ -23,6 +23,7 @@
         "data/customer_type_data.xml",
         "data/mail_activity_data.xml",
         "data/ir_cron_data.xml",
+        "data/ir_config_parameter_data.xml",
         "wizards/customer_hold_wizard_views.xml",
         "wizards/customer_credit_override_wizard_views.xml",
         "views/sale_order_views.xml",

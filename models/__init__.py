@@ -35,7 +35,7 @@ from . import res_config_settings_metrics
 from . import mail_activity
 from . import customer_pipeline_analysis
 from . import customer_affiliate_commission
-from . import ir_actions_report
+from . import ir_actions_report_unpatched_wkhtmltopdf
 from . import number_checks
 from . import res_partner_rights
 from . import payment_transaction

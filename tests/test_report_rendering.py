@@ -14,7 +14,7 @@ from odoo.tools import config
 
 from odoo.addons.base.ir.ir_actions_report import IrActionsReport as CoreReport
 
-from ..models import ir_actions_report as inline
+from ..models import ir_actions_report_unpatched_wkhtmltopdf as inline
 from .common import CustomerCase, SalesCase, pdf_to_text
 
 COMPANY_PHONE = "+1 555 0142"
@@ -183,6 +183,16 @@ class TestInlineHeaderHelpers(CustomerCase):
         self.assertEqual(calls[0]["bodies"], [BODY])
         self.assertEqual(calls[0]["specific_paperformat_args"], {})
         self.assertEqual(page_widths(pdf), [101])
+
+    def test_switch_forces_or_skips_the_fallback(self):
+        param = self.env["ir.config_parameter"].sudo()
+        self.assertEqual(param.get_param(inline.FALLBACK_PARAM), "auto")
+        param.set_param(inline.FALLBACK_PARAM, "off")
+        _pdf, calls = self._run(True, [BODY, BODY])  # detected, switched off
+        self.assertEqual([len(call["bodies"]) for call in calls], [2])
+        param.set_param(inline.FALLBACK_PARAM, "on")
+        _pdf, calls = self._run(False, [BODY, BODY])  # not detected, forced
+        self.assertEqual([len(call["bodies"]) for call in calls], [1, 1])
 
     def test_version_detection(self):
         folder = tempfile.mkdtemp()

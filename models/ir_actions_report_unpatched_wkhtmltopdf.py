@@ -8,6 +8,11 @@ latter, so reports lose the company layout and printing several records gives
 an empty PDF without any error. With such a binary every record is printed on
 its own, its header and footer written into the page as ordinary content, and
 the PDFs are merged in order; a patched binary keeps Odoo's behaviour.
+
+This touches every report of the database, not only the module's. The system
+parameter ``customer_management.wkhtmltopdf_fallback`` switches it: ``auto``
+(the default) asks the binary once per process and logs the answer, ``on``
+and ``off`` force it.
 """
 
 import io
@@ -24,6 +29,8 @@ from odoo.exceptions import UserError
 from odoo.addons.base.ir import ir_actions_report
 
 _logger = logging.getLogger(__name__)
+
+FALLBACK_PARAM = "customer_management.wkhtmltopdf_fallback"
 
 # Whether the wkhtmltopdf binary is built on an unpatched Qt: None until it has
 # been asked, once per process.
@@ -79,12 +86,16 @@ def wkhtmltopdf_unpatched():
             _unpatched_qt = False
         else:
             _unpatched_qt = read_unpatched_qt(binary)
-            if _unpatched_qt:
-                _logger.info(
-                    "%s is built on an unpatched Qt: reports are printed one "
-                    "record at a time, their header and footer in the page.",
-                    binary,
-                )
+            _logger.info(
+                "%s is built on %s Qt: %s (system parameter %s: auto).",
+                binary,
+                "an unpatched" if _unpatched_qt else "a patched",
+                "reports are printed one record at a time, their header and "
+                "footer in the page"
+                if _unpatched_qt
+                else "Odoo prints reports as usual",
+                FALLBACK_PARAM,
+            )
     return _unpatched_qt
 
 
@@ -187,6 +198,14 @@ class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
     @api.model
+    def _use_unpatched_wkhtmltopdf_fallback(self):
+        """The switch: on, off, or auto (asks the binary)."""
+        mode = self.env["ir.config_parameter"].sudo().get_param(FALLBACK_PARAM, "auto")
+        if mode in ("on", "off"):
+            return mode == "on"
+        return wkhtmltopdf_unpatched()
+
+    @api.model
     def _run_wkhtmltopdf(  # pylint: disable=too-many-arguments
         self,
         bodies,
@@ -199,7 +218,7 @@ class IrActionsReport(models.Model):
         """With an unpatched wkhtmltopdf: one run per body, its header and
         footer inlined (and a small top margin when it has a header), the
         PDFs merged in the order of ``bodies``."""
-        if not bodies or not wkhtmltopdf_unpatched():
+        if not bodies or not self._use_unpatched_wkhtmltopdf_fallback():
             return super(IrActionsReport, self)._run_wkhtmltopdf(
                 bodies,
                 header=header,
