@@ -1,7 +1,10 @@
 # The tests that run inside one database transaction (rolled back at the end),
-# imported here so that Odoo's own runner finds them as well as pytest-odoo:
-#   odoo -d NEWDB -i customer_management,l10n_generic_coa --test-enable \
-#        --stop-after-init --without-demo=all
+# imported here so that Odoo's own runner finds them as well as pytest-odoo.
+# The dependencies first, so that the runner tests this module only (core's
+# own account and sale tests need demo data):
+#   odoo -d NEWDB -i sale_management,sale_payment,account_invoicing,contacts,\
+#        l10n_generic_coa --stop-after-init --without-demo=all
+#   odoo -d NEWDB -i customer_management --test-enable --stop-after-init
 # They run after the whole installation (post_install, see common.py): the
 # invoices need the chart of accounts of l10n_generic_coa.
 #
