@@ -4,7 +4,8 @@
 # own account and sale tests need demo data):
 #   odoo -d NEWDB -i sale_management,sale_payment,account_invoicing,contacts,\
 #        l10n_generic_coa --stop-after-init --without-demo=all
-#   odoo -d NEWDB -i customer_management --test-enable --stop-after-init
+#   odoo -d NEWDB -i customer_management --test-enable --stop-after-init \
+#        --without-demo=all
 # They run after the whole installation (post_install, see common.py): the
 # invoices need the chart of accounts of l10n_generic_coa.
 #
