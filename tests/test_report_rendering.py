@@ -1,5 +1,6 @@
 """PDF reports with the company header and footer, one record or several at
-once, whatever wkhtmltopdf the machine has (models/ir_actions_report.py)."""
+once, whatever wkhtmltopdf the machine has
+(models/ir_actions_report_unpatched_wkhtmltopdf.py)."""
 
 import io
 import os
