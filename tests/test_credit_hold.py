@@ -1,5 +1,6 @@
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import formatLang
 
 from .common import CustomerCase, SalesCase, SharedCursor, days_from_today
 
@@ -326,6 +327,27 @@ class TestHoldReview(CreditHoldCase):
                 for b in self.customer.message_ids.mapped("body")
             )
         )
+
+
+class TestHoldNoteAmounts(CustomerCase):
+    """The review's notes format their amounts once per currency, as
+    formatLang does for each amount."""
+
+    def test_amounts_written_as_format_lang_writes_them(self):
+        self.env["res.lang"].load_lang("fr_FR")
+        currencies = [self.env.ref("base.%s" % code) for code in ("EUR", "USD", "JPY")]
+        amounts = [0.0, 7.5, -9876.555, 1234567.891]
+        for lang in ("en_US", "fr_FR"):
+            env = self.env(context=dict(self.env.context, lang=lang))
+            for currency in currencies:
+                money = env["res.partner"]._amount_formatter(currency)
+                self.assertEqual(
+                    [money(amount) for amount in amounts],
+                    [formatLang(env, a, currency_obj=currency) for a in amounts],
+                )
+        fr_env = self.env(context=dict(self.env.context, lang="fr_FR"))
+        euro = fr_env["res.partner"]._amount_formatter(currencies[0])
+        self.assertNotEqual(euro(1234567.891), "1,234,567.89 €")  # French, not English
 
 
 class TestHoldActions(CustomerCase):
