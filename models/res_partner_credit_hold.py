@@ -360,14 +360,14 @@ class ResPartner(models.Model):
         line = _("Credit limit %(limit)s, credit used %(used)s.")
         user = html_escape(user)
         # each amount in the currency of the company the credit counts in
-        companies = {row[0]: self.env["res.company"].browse(row[1]) for row in rows}
-        formatters = {}
+        company_ids = {row[0]: row[1] for row in rows}
+        formatters = {
+            company.id: self._amount_formatter(company.currency_id)
+            for company in self.env["res.company"].browse(set(company_ids.values()))
+        }
 
         def money(partner_id, amount):
-            currency = companies[partner_id].currency_id
-            if currency not in formatters:
-                formatters[currency] = self._amount_formatter(currency)
-            return formatters[currency](amount)
+            return formatters[company_ids[partner_id]](amount)
 
         self._bulk_post_notes(
             [
