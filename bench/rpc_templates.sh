@@ -2,8 +2,9 @@
 # Build (or reuse) the two seeded templates of the client-side benchmarks
 # (bench/rpc_bench.py, bench/load.py) and print their names, stock first:
 # stock Odoo with the module's dependencies, and the same plus the module,
-# seeded alike by bench/rpc_seed.py. The stock template depends on the seed
-# script only; the module's on the addon's files too. Logs go to stderr.
+# seeded alike by bench/rpc_seed.py and analyzed. The stock template depends
+# on the seed script and this one; the module's on the addon's files too.
+# Logs go to stderr.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
