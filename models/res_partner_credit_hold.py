@@ -35,7 +35,7 @@ class ResPartner(models.Model):
         track_visibility="onchange",
         help="Why the customer is on financial hold.",
     )
-    hold_date = fields.Date(readonly=True, copy=False)
+    hold_date = fields.Date(readonly=True, copy=False, prefetch=False)
     hold_automatic = fields.Boolean(
         readonly=True,
         copy=False,
@@ -134,10 +134,11 @@ class ResPartner(models.Model):
         if used is None:
             used = self._get_credit_used_of(company, partner_ids, figures)
         limits = dict(self._get_credit_limits(partner_ids, limits, company))
+        currency = self._company_currency(company)
         over_ids = self._get_over_limit_ids(
-            limits.items(), used, extra_amounts, company.currency_id
+            limits.items(), used, extra_amounts, currency
         )
-        texts = self._credit_reason_templates(company.currency_id) if over_ids else None
+        texts = self._credit_reason_templates(currency) if over_ids else None
         for partner_id in over_ids:
             reasons[partner_id].append(
                 self._credit_reason(

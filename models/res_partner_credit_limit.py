@@ -284,7 +284,7 @@ class ResPartner(models.Model):
             return {}
         if figures is None:
             figures = self._read_credit_figures(company, partner_ids)
-        company_currency = company.currency_id
+        company_currency = self._company_currency(company)
         used = dict.fromkeys(partner_ids, 0.0)
         for partner_id, currency_id, amount in figures["used"]:
             if partner_id not in used:
@@ -298,6 +298,13 @@ class ResPartner(models.Model):
                 )
             used[partner_id] += amount or 0.0
         return used
+
+    @api.model
+    def _company_currency(self, company):
+        """The currency of ``company``, reading that one column rather than the
+        company's and the currency's whole rows: the rule needs its id and
+        rounding only, and a confirmation reads both rows again later."""
+        return company.with_context(prefetch_fields=False).currency_id
 
     @api.model
     def _credit_today(self):

@@ -52,12 +52,14 @@ class ResPartner(models.Model):
         copy=False,
         help="Fiscal year end of the last 'budget before year end' reminder: one "
         "reminder per fiscal year.",
+        prefetch=False,
     )
     fiscal_year_start_reminder_date = fields.Date(
         "New-Year Reminder For",
         readonly=True,
         copy=False,
         help="Start of the fiscal year of the last 'new deals' reminder.",
+        prefetch=False,
     )
 
     @api.constrains("fiscal_year_end_month", "fiscal_year_end_day")

@@ -61,6 +61,7 @@ class ResPartner(models.Model):
         help="Last follow-up (when never followed up: the last status change, else "
         "the creation date) plus the follow-up cadence of the class. Empty "
         "without a class.",
+        prefetch=False,
     )
     followup_urgency = fields.Selection(
         [
@@ -76,6 +77,7 @@ class ResPartner(models.Model):
         copy=False,
         help="Urgent: next follow-up overdue or within 7 days; expedited: within 1 "
         "month; normal: within 3 months; slow: later. Refreshed every night.",
+        prefetch=False,
     )
 
     @api.multi

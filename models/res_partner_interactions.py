@@ -53,6 +53,7 @@ class ResPartner(models.Model):
         copy=False,
         readonly=True,
         help="Date of the latest interaction recorded with the customer.",
+        prefetch=False,
     )
     contact_frequency_status = fields.Selection(
         [
@@ -73,6 +74,7 @@ class ResPartner(models.Model):
         "days (e.g. more than 8 for a weekly cadence). OK otherwise; empty when "
         "the customer has no class. Updated when interactions change and "
         "every night.",
+        prefetch=False,
     )
 
     @api.multi

@@ -22,7 +22,7 @@ class ResPartner(models.Model):
         help="Address the invoices are sent to (else the customer's e-mail)."
     )
     invoice_name = fields.Char(
-        help="Person or department the invoices are addressed to."
+        help="Person or department the invoices are addressed to.", prefetch=False
     )
     invoice_period_end_day = fields.Integer(
         help="Day of the month (1-31) on which the customer's invoice period ends "
@@ -34,6 +34,7 @@ class ResPartner(models.Model):
         copy=False,
         help="Day the periodic invoicing last ran for this customer (it runs "
         "once per invoice period).",
+        prefetch=False,
     )
 
     @api.constrains("invoice_period_end_day")

@@ -62,6 +62,7 @@ class ResPartner(models.Model):
         store=True,
         help="Set when a user picks Lost or Influencer: the nightly computation "
         "leaves the category alone. Picking another category clears it.",
+        prefetch=False,
     )
 
     @api.multi

@@ -20,6 +20,7 @@ class ResPartner(models.Model):
         "are paid or past due: paid ones count the days between the due date and "
         "the last payment reconciled with them, open ones past due the days "
         "until today, those paid on time 0.",
+        prefetch=False,
     )
     late_invoice_count = fields.Integer(
         "Late Invoices",
@@ -27,6 +28,7 @@ class ResPartner(models.Model):
         copy=False,
         help="Customer invoices of the last 12 months paid after their due date or "
         "still open past it.",
+        prefetch=False,
     )
     payment_reliability = fields.Selection(
         [("good", "Good"), ("watch", "Watch"), ("poor", "Poor")],
@@ -36,6 +38,7 @@ class ResPartner(models.Model):
         help="Poor: average lateness above 30 days or at least 5 late invoices; watch: "
         "above 7 days or at least 2 late invoices; good otherwise (thresholds in "
         "Settings). Empty when no invoice of the last 12 months is due yet.",
+        prefetch=False,
     )
 
     @api.multi

@@ -40,6 +40,7 @@ class ResPartner(models.Model):
         help="Forecast amount x probability of the customer's forecasts whose "
         "period has not ended (as in the pipeline analysis). Refreshed when a "
         "forecast changes and every night.",
+        prefetch=False,
     )
     hold_overdue_amount = fields.Monetary(
         compute="_compute_hold_amounts",

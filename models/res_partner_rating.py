@@ -37,6 +37,7 @@ class ResPartner(models.Model):
         store=True,
         index=True,
         help="The key-account rating and the suggested rating are both set and differ.",
+        prefetch=False,
     )
 
     @api.multi

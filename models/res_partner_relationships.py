@@ -91,7 +91,8 @@ class ResPartner(models.Model):
     )
     sales_strategy = fields.Html(
         help="How we sell to this customer: needs, decision makers, products to "
-        "offer, objections, timing."
+        "offer, objections, timing.",
+        prefetch=False,
     )
     sales_forecast_ids = fields.One2many(
         "customer.sales.forecast",

@@ -44,6 +44,7 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         help="Status to return to when the financial hold is released.",
+        prefetch=False,
     )
 
     @api.model
