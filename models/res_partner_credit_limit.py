@@ -303,8 +303,11 @@ class ResPartner(models.Model):
     def _company_currency(self, company):
         """The currency of ``company``, reading that one column rather than the
         company's and the currency's whole rows: the rule needs its id and
-        rounding only, and a confirmation reads both rows again later."""
-        return company.with_context(prefetch_fields=False).currency_id
+        rounding only, and a confirmation reads both rows again later. The
+        company's record rule is not evaluated for it: the company is the
+        order's or the user's own."""
+        currency = company.sudo().with_context(prefetch_fields=False).currency_id
+        return currency.sudo(self.env.uid)
 
     @api.model
     def _credit_today(self):
