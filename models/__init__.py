@@ -1,6 +1,7 @@
 from . import customer_type
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_prefetch
 from . import res_partner_status
 from . import res_partner_sales
 from . import res_partner_credit_limit

@@ -5,14 +5,6 @@ customer number sequence once, the first time it becomes one; the number is
 unique per company (and across companies for shared partners) and shown in
 the display name, so that two customers with the same name are told apart
 and name_search finds a customer by number.
-
-Core reads a customer's row several times in one order confirmation (its
-name for the chatter, its followers, the user's own partner), each time with
-every prefetched column. So the module's columns that only their own screens,
-reports and crons use are read on demand (``prefetch=False``). The rest stay
-prefetched: the tracked ones (mail reads them all on any write), those that
-creating or saving a customer reads anyway (its constraints and rights), the
-credit rule's and the customer number of the display name.
 """
 
 
@@ -36,6 +28,7 @@ class ResPartner(models.Model):
         index=True,
         track_visibility="onchange",
         ondelete="restrict",
+        prefetch=False,
     )
     effort_level = fields.Selection(
         related="customer_type_id.effort_level", readonly=True

@@ -59,6 +59,7 @@ class ResPartner(models.Model):
         index=True,
         ondelete="set null",
         track_visibility="onchange",
+        prefetch=False,
     )
     service_area_id = fields.Many2one(
         "customer.service.area",
@@ -68,16 +69,19 @@ class ResPartner(models.Model):
         track_visibility="onchange",
         help="Area the customer operates in. Choosing it fills the sales team and "
         "the delivery team from the area's defaults when they are empty.",
+        prefetch=False,
     )
     payment_days = fields.Integer(
         help="Days after the invoice date within which the customer must pay "
-        "(0: not agreed). Must match the longest line of the payment term."
+        "(0: not agreed). Must match the longest line of the payment term.",
+        prefetch=False,
     )
     early_discount_type = fields.Selection(
         [("percent", "Percentage"), ("amount", "Fixed amount")],
         string="Early-Pay Discount Type",
         help="Discount for paying within the early-pay days: a percentage of the "
         "invoice or a fixed amount.",
+        prefetch=False,
     )
     early_discount_value = fields.Float(
         string="Early-Pay Discount",
@@ -89,6 +93,7 @@ class ResPartner(models.Model):
         string="Early-Pay Days",
         help="Days after the invoice date within which the discount applies; not "
         "more than the payment days.",
+        prefetch=False,
     )
 
     @api.multi

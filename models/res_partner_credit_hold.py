@@ -34,6 +34,7 @@ class ResPartner(models.Model):
         copy=False,
         track_visibility="onchange",
         help="Why the customer is on financial hold.",
+        prefetch=False,
     )
     hold_date = fields.Date(readonly=True, copy=False, prefetch=False)
     hold_automatic = fields.Boolean(

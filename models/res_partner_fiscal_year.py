@@ -41,10 +41,12 @@ class ResPartner(models.Model):
         ],
         help="Month in which the customer's fiscal year ends (budgets are spent "
         "before it, new deals looked for after it).",
+        prefetch=False,
     )
     fiscal_year_end_day = fields.Integer(
         help="Day of the month on which the customer's fiscal year ends (29 "
-        "February is accepted: the last day of February is used)."
+        "February is accepted: the last day of February is used).",
+        prefetch=False,
     )
     fiscal_year_reminder_date = fields.Date(
         "Budget Reminder For",

@@ -35,6 +35,7 @@ class ResPartner(models.Model):
         help="A: obvious need, closes within 1 month; B: within 3 months; C: within "
         "6 months; D: potential need, at least 6 months away; E: no need (dead). "
         "The class sets how often the customer is followed up.",
+        prefetch=False,
     )
     # Follow-up (A-E classes). next_followup_date and followup_urgency are
     # recomputed when the class or the last follow-up changes, and every night
@@ -44,6 +45,7 @@ class ResPartner(models.Model):
         copy=False,
         help="When the deal is expected to close. Suggested from the class when empty "
         "(A: in 1 month, B: in 3 months, C: in 6 months); edit it freely.",
+        prefetch=False,
     )
     last_followup_date = fields.Date(
         "Last Follow-up",
@@ -51,6 +53,7 @@ class ResPartner(models.Model):
         copy=False,
         help="When the customer was last followed up. The next follow-up is due one "
         "cadence (Settings, per class) after it.",
+        prefetch=False,
     )
     next_followup_date = fields.Date(
         "Next Follow-up",

@@ -19,14 +19,16 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     invoice_email = fields.Char(
-        help="Address the invoices are sent to (else the customer's e-mail)."
+        help="Address the invoices are sent to (else the customer's e-mail).",
+        prefetch=False,
     )
     invoice_name = fields.Char(
         help="Person or department the invoices are addressed to.", prefetch=False
     )
     invoice_period_end_day = fields.Integer(
         help="Day of the month (1-31) on which the customer's invoice period ends "
-        "and periodic invoices are sent; 31 means the last day of the month."
+        "and periodic invoices are sent; 31 means the last day of the month.",
+        prefetch=False,
     )
     last_periodic_invoice_date = fields.Date(
         "Last Periodic Invoicing",

@@ -55,6 +55,7 @@ class ResPartner(models.Model):
         "validated customer invoice. Lost (buys elsewhere) and influencer "
         "(centre of influence) are set by hand and never overwritten. "
         "Recomputed every night.",
+        prefetch=False,
     )
     relationship_category_manual = fields.Boolean(
         "Category Set by Hand",

@@ -20,6 +20,7 @@ class ResPartner(models.Model):
         copy=False,
         help="Key-account rating given by the sales team (A: key account); only "
         "Customer Management users change it. Compare with the suggested rating.",
+        prefetch=False,
     )
     suggested_rating = fields.Selection(
         [("a", "A"), ("b", "B"), ("c", "C")],
@@ -31,6 +32,7 @@ class ResPartner(models.Model):
         "then one grade lower (A to B, B to C) when the customer has 3 or more "
         "open complaints and requests, or when the average discount of its order "
         "lines over 12 months exceeds 10 %. Thresholds in Settings.",
+        prefetch=False,
     )
     rating_differs = fields.Boolean(
         compute="_compute_rating_differs",

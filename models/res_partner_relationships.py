@@ -21,6 +21,7 @@ class ResPartner(models.Model):
         track_visibility="onchange",
         domain="[('customer', '=', True)]",
         help="The customer who referred this one (referral programs).",
+        prefetch=False,
     )
     referral_ids = fields.One2many(
         "res.partner",
@@ -36,6 +37,7 @@ class ResPartner(models.Model):
         index=True,
         track_visibility="onchange",
         help="Brings customers to us in return for a commission.",
+        prefetch=False,
     )
     affiliate_commission_rate = fields.Float(
         string="Commission Rate (%)",
@@ -52,6 +54,7 @@ class ResPartner(models.Model):
         track_visibility="onchange",
         domain="[('is_affiliate', '=', True)]",
         help="The sales affiliate who brought this customer (paid a commission).",
+        prefetch=False,
     )
     affiliate_customer_ids = fields.One2many(
         "res.partner",
@@ -72,6 +75,7 @@ class ResPartner(models.Model):
         ],
         help="Role of this person in the customer's buying: who decides, who orders, "
         "who pays, who judges the technical side.",
+        prefetch=False,
     )
     guarantor_ids = fields.One2many(
         "customer.guarantor",

@@ -38,6 +38,7 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         help="Date of the last change of the customer status.",
+        prefetch=False,
     )
     status_before_hold = fields.Selection(
         CUSTOMER_STATUS,

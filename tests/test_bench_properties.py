@@ -138,53 +138,59 @@ class TestBenchProperties(SalesCase):
             order._check_credit_hold()
         self.assertLessEqual(self.env.cr.sql_log_count - before, 6)
 
-    def test_customer_row_prefetches_only_what_every_read_needs(self):
+    def test_customer_row_prefetches_only_what_every_confirmation_reads(self):
         """Every prefetched column slows each read of a partner row, which
-        core does several times per confirmation. The module's columns read
-        only by its own screens, reports and crons are read on demand; a new
-        column must choose."""
-        on_demand = {
-            "avg_days_late",
-            "contact_frequency_status",
-            "expected_revenue",
-            "fax",
-            "fiscal_year_reminder_date",
-            "fiscal_year_start_reminder_date",
-            "followup_urgency",
-            "hold_date",
-            "invoice_name",
-            "last_contact_date",
-            "last_periodic_invoice_date",
-            "late_invoice_count",
-            "next_followup_date",
-            "payment_reliability",
-            "rating_differs",
-            "relationship_category_manual",
-            "sales_strategy",
-            "status_before_hold",
-        }
-        columns = {
-            name: field
+        core does several times per confirmation: of the module's columns,
+        only those the credit rule and the display name read are prefetched;
+        a new column must choose."""
+        prefetched = {
+            name
             for name, field in self.Partner._fields.items()
             if field._module == "customer_management"
             and field.store
             and field.column_type
+            and field.prefetch
         }
-        self.assertEqual({n for n, f in columns.items() if not f.prefetch}, on_demand)
-        # what mail reads on every write stays in the one prefetch read
-        for name in ("customer_status", "prospect_class", "customer_type_id"):
-            self.assertTrue(columns[name].prefetch, name)
+        self.assertEqual(
+            prefetched,
+            {
+                "customer_number",
+                "customer_since",
+                "customer_status",
+                "hold_automatic",
+                "early_discount_value",
+                "affiliate_commission_rate",
+            },
+        )
 
-    def test_saving_a_customer_reads_its_row_once(self):
-        """Creating and saving a customer read no column on its own (a column
-        that its constraints or rights read must stay prefetched)."""
+    def test_on_demand_columns_are_read_together(self):
+        """The first of the module's on-demand columns read brings all of them,
+        for every record of the set, in one query."""
+        first = self._create_customer("Together 1", prospect_class="b", fax="0101")
+        second = self._create_customer("Together 2", prospect_class="d")
+        partners = self.Partner.browse((first | second).ids)
+        partners.invalidate_cache()
+        partners.mapped("name")  # the prefetched columns
+        before = self.env.cr.sql_log_count
+        self.assertEqual(partners.mapped("prospect_class"), ["b", "d"])
+        self.assertEqual(self.env.cr.sql_log_count - before, 1)
+        self.assertEqual(first.fax, "0101")
+        self.assertFalse(second.sales_strategy)
+        partners.mapped("next_followup_date")
+        partners.mapped("customer_type_id")
+        self.assertEqual(self.env.cr.sql_log_count - before, 1)
+
+    def test_saving_a_customer_reads_module_columns_together(self):
+        """Creating and saving a customer (its constraints, rights and the
+        chatter's tracking read the module's columns) reads none of them
+        alone."""
         partner = self._create_customer("Row once", credit_limit=1000.0)
         reads = []
         origin = type(self.Partner)._read_from_database
 
         def spy(records, field_names, inherited_field_names=()):
-            if records._name == "res.partner" and len(field_names) == 1:
-                reads.append(field_names[0])
+            if records._name == "res.partner":
+                reads.append(list(field_names))
             return origin(records, field_names, inherited_field_names)
 
         with patch.object(type(self.Partner), "_read_from_database", spy):
@@ -196,4 +202,6 @@ class TestBenchProperties(SalesCase):
             for name, field in self.Partner._fields.items()
             if field._module == "customer_management" and not field.prefetch
         }
-        self.assertFalse(set(reads) & on_demand, reads)
+        alone = [names for names in reads if len(names) == 1 and names[0] in on_demand]
+        self.assertFalse(alone)
+        self.assertEqual(partner.prospect_class, "b")
