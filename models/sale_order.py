@@ -11,6 +11,16 @@ _logger = logging.getLogger(__name__)
 CONFIRMED_STATES = ("sale", "done")
 # Who owes a confirmed order's money: fixed once the credit rule passed it.
 CREDIT_PARTY_FIELDS = ("partner_id", "partner_invoice_id", "company_id")
+# What the credit rule and the confirmation read of a commercial partner
+# (_cache_credit_partner_facts), in the order of its query's columns.
+CREDIT_PARTNER_FACTS = (
+    "commercial_partner_id",
+    "customer_status",
+    "hold_automatic",
+    "customer_since",
+    "early_discount_value",
+    "affiliate_commission_rate",
+)
 # Order fields (besides its lines) whose change can raise its total in the
 # company currency.
 AMOUNT_FIELDS = ("pricelist_id", "currency_id", "date_order")
@@ -315,6 +325,7 @@ class SaleOrder(models.Model):
         ({order id: amount}): count these amounts instead of the orders'
         totals (a confirmed order growing), ``used`` the credit used before
         (see _credit_snapshot)."""
+        self._cache_credit_partner_facts()
         groups = self._group_by_credit_partner()
         self.env["res.partner"].browse(
             {partner.id for _company, partner in groups}
@@ -327,6 +338,44 @@ class SaleOrder(models.Model):
             if verdict["covered"]:
                 with STATE_CHANGES.mark(verdict["orders"]):
                     verdict["orders"].write({"credit_override_id": verdict["covered"]})
+
+    @api.multi
+    def _cache_credit_partner_facts(self):
+        """Put in the ORM cache, from one query, what the credit rule and the
+        confirmation read of the customers and invoice addresses of these
+        saved orders: their commercial partner and its status, automatic
+        hold, first purchase and checked numbers. Read through the ORM, each
+        customer's whole row would be fetched, and core's write of the order
+        drops it from the cache: its own reads fetch it again."""
+        ids = tuple(order_id for order_id in self.ids if isinstance(order_id, int))
+        if not ids:
+            return
+        self.env.cr.execute(
+            """
+            SELECT p.id, cp.id, cp.customer_status, cp.hold_automatic,
+                   cp.customer_since, cp.early_discount_value,
+                   cp.affiliate_commission_rate
+              FROM sale_order so
+              JOIN res_partner p
+                ON p.id = so.partner_id OR p.id = so.partner_invoice_id
+              JOIN res_partner cp ON cp.id = p.commercial_partner_id
+             WHERE so.id IN %s""",
+            (ids,),
+        )
+        Partner = self.env["res.partner"]
+        for row in self.env.cr.fetchall():
+            partner, commercial = Partner.browse(row[0]), Partner.browse(row[1])
+            partner._cache.update(
+                partner._convert_to_cache(
+                    {"commercial_partner_id": row[1]}, validate=False
+                )
+            )
+            commercial._cache.update(
+                commercial._convert_to_cache(
+                    dict(zip(CREDIT_PARTNER_FACTS, (row[1],) + row[2:])),
+                    validate=False,
+                )
+            )
 
     @api.multi
     def _credit_verdicts(self, groups, extra=None, used=None):

@@ -205,3 +205,36 @@ class TestBenchProperties(SalesCase):
         alone = [names for names in reads if len(names) == 1 and names[0] in on_demand]
         self.assertFalse(alone)
         self.assertEqual(partner.prospect_class, "b")
+
+    def test_credit_check_reads_no_customer_row(self):
+        """The credit check takes what it weighs of the customer from one
+        query, not from a read of its whole row (which core's write of the
+        order drops from the cache: core's own reads fetch it again)."""
+        partner = self._create_customer("Facts", credit_limit=100000.0)
+        self._order(partner, 10.0, confirm=True)  # customer since: set
+        order = self._order(partner, 10.0)
+        self.Partner.invalidate_cache()
+        order.invalidate_cache()
+        reads = []
+        origin = type(self.Partner)._read_from_database
+
+        def spy(records, field_names, inherited_field_names=()):
+            if partner in records:
+                reads.append(list(field_names))
+            return origin(records, field_names, inherited_field_names)
+
+        with patch.object(type(self.Partner), "_read_from_database", spy):
+            with freeze_clock(TODAY):
+                order._check_credit_hold()
+        self.assertEqual(reads, [])
+        # what it put in the cache is what the row holds
+        self.env.cr.execute(
+            "SELECT customer_status, customer_since FROM res_partner WHERE id = %s",
+            (partner.id,),
+        )
+        self.assertEqual(
+            (partner.customer_status, partner.customer_since),
+            self.env.cr.fetchone(),
+        )
+        self.assertTrue(partner.customer_since)
+        self.assertEqual(order.partner_id.commercial_partner_id, partner)
