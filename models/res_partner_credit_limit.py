@@ -305,7 +305,11 @@ class ResPartner(models.Model):
         company's and the currency's whole rows: the rule needs its id and
         rounding only, and a confirmation reads both rows again later. The
         company's record rule is not evaluated for it: the company is the
-        order's or the user's own."""
+        order's or the user's own. The confirmation's credit check has it in
+        the cache already (sale.order._lock_and_cache_credit_facts)."""
+        company = company.sudo(self.env.uid)
+        if "currency_id" in company._cache:
+            return company.currency_id
         currency = company.sudo().with_context(prefetch_fields=False).currency_id
         return currency.sudo(self.env.uid)
 
@@ -411,10 +415,12 @@ class ResPartner(models.Model):
 
     @api.model
     def _credit_limits_params(self, partner_ids, company=None):
-        """Parameters of CREDIT_LIMITS_WITH + CREDIT_LIMITS_SELECT."""
+        """Parameters of CREDIT_LIMITS_WITH + CREDIT_LIMITS_SELECT; the user's
+        company only counts without ``company`` (and reading it costs a
+        confirmation a read of the user)."""
         return {
             "company": company.id if company else None,
-            "user_company": self.env.user.company_id.id,
+            "user_company": None if company else self.env.user.company_id.id,
             "ref": PARTNER_REF,
             "partners": tuple(partner_ids),
         }

@@ -11,8 +11,8 @@ _logger = logging.getLogger(__name__)
 CONFIRMED_STATES = ("sale", "done")
 # Who owes a confirmed order's money: fixed once the credit rule passed it.
 CREDIT_PARTY_FIELDS = ("partner_id", "partner_invoice_id", "company_id")
-# What the credit rule and the confirmation read of a commercial partner
-# (_cache_credit_partner_facts), in the order of its query's columns.
+# What the credit rule and the confirmation read of a commercial partner,
+# cached by _lock_and_cache_credit_facts.
 CREDIT_PARTNER_FACTS = (
     "commercial_partner_id",
     "customer_status",
@@ -20,6 +20,59 @@ CREDIT_PARTNER_FACTS = (
     "customer_since",
     "early_discount_value",
     "affiliate_commission_rate",
+)
+# One row per order and partner (its customer, its invoice address): the
+# facts, and the credit lock of the commercial partners taken in id order.
+# Its columns are CREDIT_FACTS_COLUMNS. The lookups by id are subqueries and
+# lateral joins rather than plain joins: PostgreSQL plans the statement anew
+# in every confirmation (Odoo's connection pool discards prepared plans), and
+# planning a plain join of these eight tables took 0.9 ms, this 0.4 ms, where
+# running either takes about 0.1 ms.
+CREDIT_FACTS_SQL = """
+    WITH facts AS (
+        SELECT so.id AS order_id, p.id AS partner_id,
+               cp.id AS commercial_partner_id, cp.customer_status,
+               cp.hold_automatic, cp.customer_since, cp.early_discount_value,
+               cp.affiliate_commission_rate,
+               (SELECT currency_id FROM product_pricelist
+                 WHERE id = so.pricelist_id) AS order_currency_id,
+               so.company_id, company.currency_id AS company_currency_id,
+               (SELECT rounding FROM res_currency
+                 WHERE id = company.currency_id) AS company_currency_rounding,
+               usr.partner_id AS user_partner_id,
+               (SELECT tz FROM res_partner
+                 WHERE id = usr.partner_id) AS user_tz
+          FROM sale_order so
+         CROSS JOIN LATERAL (
+               VALUES (so.partner_id), (so.partner_invoice_id)) party(id)
+          JOIN res_partner p ON p.id = party.id
+          JOIN res_partner cp ON cp.id = p.commercial_partner_id
+          LEFT JOIN LATERAL (
+               SELECT currency_id FROM res_company
+                WHERE id = so.company_id) company ON TRUE
+          LEFT JOIN LATERAL (
+               SELECT partner_id FROM res_users
+                WHERE id = %(uid)s) usr ON TRUE
+         WHERE so.id IN %(orders)s
+    ), locked AS (
+        INSERT INTO customer_credit_lock (partner_id, check_count)
+        SELECT DISTINCT commercial_partner_id, 1 FROM facts
+         ORDER BY commercial_partner_id
+        ON CONFLICT (partner_id)
+        DO UPDATE SET check_count = customer_credit_lock.check_count + 1
+    )
+    SELECT * FROM facts"""
+CREDIT_FACTS_COLUMNS = (
+    ("order_id", "partner_id")
+    + CREDIT_PARTNER_FACTS
+    + (
+        "order_currency_id",
+        "company_id",
+        "company_currency_id",
+        "company_currency_rounding",
+        "user_partner_id",
+        "user_tz",
+    )
 )
 # Order fields (besides its lines) whose change can raise its total in the
 # company currency.
@@ -325,10 +378,10 @@ class SaleOrder(models.Model):
         ({order id: amount}): count these amounts instead of the orders'
         totals (a confirmed order growing), ``used`` the credit used before
         (see _credit_snapshot)."""
-        self._cache_credit_partner_facts()
+        locked = self._lock_and_cache_credit_facts()
         groups = self._group_by_credit_partner()
         self.env["res.partner"].browse(
-            {partner.id for _company, partner in groups}
+            {partner.id for _company, partner in groups} - locked
         )._lock_for_credit_check()
         for verdict in self._credit_verdicts(groups, extra, used):
             if verdict["blocked"] and not verdict["covered"]:
@@ -340,42 +393,68 @@ class SaleOrder(models.Model):
                     verdict["orders"].write({"credit_override_id": verdict["covered"]})
 
     @api.multi
-    def _cache_credit_partner_facts(self):
-        """Put in the ORM cache, from one query, what the credit rule and the
-        confirmation read of the customers and invoice addresses of these
-        saved orders: their commercial partner and its status, automatic
-        hold, first purchase and checked numbers. Read through the ORM, each
-        customer's whole row would be fetched, and core's write of the order
-        drops it from the cache: its own reads fetch it again."""
+    def _lock_and_cache_credit_facts(self):
+        """In one statement for these saved orders: take the credit lock of
+        the commercial partners of their customers and invoice addresses
+        (see _lock_for_credit_check; in id order, as there), and put in the
+        ORM cache what the credit rule and the confirmation read of those
+        partners (status, automatic hold, first purchase, checked numbers),
+        of the orders' currencies, of their company's currency and of the
+        user's time zone. Read through the ORM, each customer's whole row
+        would be fetched, and core's write of the order drops it from the
+        cache: its own reads fetch it again. The ids of the partners locked."""
         ids = tuple(order_id for order_id in self.ids if isinstance(order_id, int))
         if not ids:
-            return
-        self.env.cr.execute(
-            """
-            SELECT p.id, cp.id, cp.customer_status, cp.hold_automatic,
-                   cp.customer_since, cp.early_discount_value,
-                   cp.affiliate_commission_rate
-              FROM sale_order so
-              JOIN res_partner p
-                ON p.id = so.partner_id OR p.id = so.partner_invoice_id
-              JOIN res_partner cp ON cp.id = p.commercial_partner_id
-             WHERE so.id IN %s""",
-            (ids,),
-        )
-        Partner = self.env["res.partner"]
+            return set()
+        self.env.cr.execute(CREDIT_FACTS_SQL, {"orders": ids, "uid": self.env.uid})
+        locked = set()
         for row in self.env.cr.fetchall():
-            partner, commercial = Partner.browse(row[0]), Partner.browse(row[1])
-            partner._cache.update(
-                partner._convert_to_cache(
-                    {"commercial_partner_id": row[1]}, validate=False
+            facts = dict(zip(CREDIT_FACTS_COLUMNS, row))
+            locked.add(facts["commercial_partner_id"])
+            self._cache_credit_facts(facts)
+        return locked
+
+    @api.model
+    def _cache_credit_facts(self, facts):
+        """Put one row of CREDIT_FACTS_SQL in the ORM cache, as the ORM would
+        have read it."""
+        Partner = self.env["res.partner"]
+        user = self.env.user  # as _credit_today reads it (superuser)
+        values = [
+            (
+                self.browse(facts["order_id"]),
+                {
+                    "currency_id": facts["order_currency_id"],
+                    "company_id": facts["company_id"],
+                },
+            ),
+            (
+                Partner.browse(facts["partner_id"]),
+                {"commercial_partner_id": facts["commercial_partner_id"]},
+            ),
+            (
+                Partner.browse(facts["commercial_partner_id"]),
+                {name: facts[name] for name in CREDIT_PARTNER_FACTS},
+            ),
+            (
+                self.env["res.company"].browse(facts["company_id"]),
+                {"currency_id": facts["company_currency_id"]},
+            ),
+            (
+                self.env["res.currency"].browse(facts["company_currency_id"]),
+                {"rounding": facts["company_currency_rounding"]},
+            ),
+            (user, {"partner_id": facts["user_partner_id"]}),
+            (
+                user.env["res.partner"].browse(facts["user_partner_id"]),
+                {"tz": facts["user_tz"]},
+            ),
+        ]
+        for record, record_values in values:
+            if record:  # no company: nothing to cache of it
+                record._cache.update(
+                    record._convert_to_cache(record_values, validate=False)
                 )
-            )
-            commercial._cache.update(
-                commercial._convert_to_cache(
-                    dict(zip(CREDIT_PARTNER_FACTS, (row[1],) + row[2:])),
-                    validate=False,
-                )
-            )
 
     @api.multi
     def _credit_verdicts(self, groups, extra=None, used=None):
@@ -568,9 +647,14 @@ class SaleOrder(models.Model):
     @api.multi
     def _get_order_currencies(self):
         """{order id: (order currency id, company currency id)}, in one query
-        for saved orders: through the ORM, the company and pricelist reads
-        (and the company record rule) cost three queries a confirmation."""
-        ids = tuple(order_id for order_id in self.ids if isinstance(order_id, int))
+        for saved orders whose currencies the credit check did not cache:
+        through the ORM, the company and pricelist reads (and the company
+        record rule) cost three queries a confirmation."""
+        ids = tuple(
+            order.id
+            for order in self
+            if isinstance(order.id, int) and not order._currencies_cached()
+        )
         currencies = {}
         if ids:
             self.env.cr.execute(
@@ -584,12 +668,23 @@ class SaleOrder(models.Model):
             )
             currencies = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         for order in self:
-            if order.id not in currencies:  # a new record, or no company
+            if order.id not in currencies:  # cached, a new record, or no company
                 currencies[order.id] = (
                     order.currency_id.id,
                     order.company_id.currency_id.id,
                 )
         return currencies
+
+    @api.multi
+    def _currencies_cached(self):
+        """Whether this order's currency and its company's are in the cache."""
+        self.ensure_one()
+        cache = self._cache
+        return (
+            "currency_id" in cache
+            and "company_id" in cache
+            and (not cache["company_id"] or "currency_id" in self.company_id._cache)
+        )
 
     @api.multi
     def _refusal_message(self, verdict):

@@ -121,8 +121,9 @@ class TestBenchProperties(SalesCase):
     def test_credit_check_of_a_confirmation_costs_few_queries(self):
         """The module's part of a confirmation, for a customer with invoices,
         orders and a limit, once core has the order and its customer in hand:
-        the lock, the order currencies, the limit, one statement for the
-        credit used and the overdue invoices, and the company currency."""
+        one statement for the lock and what the rule reads of the customer,
+        the currencies and the user, one for the limit, the credit used and
+        the overdue invoices."""
         partner = self._create_customer("Checked", credit_limit=100000.0)
         for _i in range(3):
             self._invoice(partner, 10.0, "2026-11-20", "2026-12-20")
@@ -136,7 +137,50 @@ class TestBenchProperties(SalesCase):
         before = self.env.cr.sql_log_count
         with freeze_clock(TODAY):
             order._check_credit_hold()
-        self.assertLessEqual(self.env.cr.sql_log_count - before, 6)
+        self.assertEqual(self.env.cr.sql_log_count - before, 2)
+        self.assertEqual(order.state, "draft")  # checked only, not confirmed
+
+    def test_credit_check_locks_both_commercial_partners_in_its_statement(self):
+        """The facts statement takes the credit lock of the customer's and the
+        invoice address's commercial partners (once each), and leaves the
+        currencies in the cache: the order's amount in company currency then
+        costs no query."""
+        customer = self._create_customer("Locked customer", credit_limit=1000.0)
+        payer = self._create_customer("Locked payer", credit_limit=1000.0)
+        contact = self.Partner.create({"name": "Payer contact", "parent_id": payer.id})
+        order = self._order(customer, 10.0)
+        order.partner_invoice_id = contact
+        Lock = self.env["customer.credit.lock"].sudo()
+
+        def counts():
+            locks = Lock.search([("partner_id", "in", [customer.id, payer.id])])
+            return {lock.partner_id.id: lock.check_count for lock in locks}
+
+        before = counts()
+        self.env.cache.invalidate()
+        total = order.amount_total  # what core's confirmation reads anyway
+        locked = order._lock_and_cache_credit_facts()
+        self.assertEqual(locked, {customer.id, payer.id})
+        after = counts()
+        for partner in (customer, payer):
+            self.assertEqual(after[partner.id], before.get(partner.id, 0) + 1)
+        queries = self.env.cr.sql_log_count
+        amounts = order._amounts_in_company_currency()
+        self.assertEqual(self.env.cr.sql_log_count, queries)
+        self.assertEqual(amounts, {order.id: total})
+        self.assertEqual(
+            order._get_order_currencies(),
+            {order.id: (order.currency_id.id, order.company_id.currency_id.id)},
+        )
+        # without the check, the currencies cost one query
+        self.env.cache.invalidate()
+        queries = self.env.cr.sql_log_count
+        currencies = order._get_order_currencies()
+        self.assertEqual(self.env.cr.sql_log_count, queries + 1)
+        self.assertEqual(
+            currencies,
+            {order.id: (order.currency_id.id, order.company_id.currency_id.id)},
+        )
 
     def test_customer_row_prefetches_only_what_every_confirmation_reads(self):
         """Every prefetched column slows each read of a partner row, which
