@@ -17,6 +17,7 @@ limit, the credit used and the overdue invoices of a set of customers in one
 statement, so a confirmation and the review of 100,000 customers share it.
 """
 
+import math
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
@@ -238,9 +239,22 @@ class ResPartner(models.Model):
             self.env["res.company"].sudo().browse(self.env.context.get("force_company"))
             or self.env.user.company_id
         )
-        used = self._get_credit_used(company)
-        ids = [pid for pid in used if isinstance(pid, int)]  # not onchange's
-        limits = dict(self._get_credit_limits(ids, company=company))
+        # the limits and the credit used in one statement: a customer form
+        # reads these fields on every opening
+        ids = [
+            pid
+            for pid in self._get_commercial_partner_ids()
+            if isinstance(pid, int)  # not onchange's
+        ]
+        figures = self._read_credit_figures(company, ids, limits=True)
+        used = self._get_credit_used_of(company, ids, figures)
+        # a limit that is not a finite number (stored before the checks)
+        # gives no available credit: its rounding would raise
+        limits = {
+            pid: limit
+            for pid, limit in self._get_credit_limits(ids, figures["limits"], company)
+            if math.isfinite(limit)
+        }
         for partner in self:
             commercial = partner.commercial_partner_id
             partner.credit_currency_id = company.currency_id
@@ -344,15 +358,16 @@ class ResPartner(models.Model):
         if not partner_ids or not parts:
             return figures
         statement = " UNION ALL ".join(parts)
-        self.env.cr.execute(
-            (CREDIT_LIMITS_WITH + statement) if limits else statement,
-            dict(
-                self._credit_limits_params(partner_ids, company),
+        params = self._credit_limits_params(partner_ids, company)
+        if overdue:  # only they depend on the day (and the user's time zone)
+            params.update(
                 today=fields.Date.from_string(self._credit_today()),
                 grace=self.env["res.config.settings"].get_customer_management_param(
                     "hold_grace_days"
                 ),
-            ),
+            )
+        self.env.cr.execute(
+            (CREDIT_LIMITS_WITH + statement) if limits else statement, params
         )
         for (
             kind,

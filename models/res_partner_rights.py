@@ -432,23 +432,6 @@ class ResPartner(models.Model):
         return unusable | {row[0] for row in self.env.cr.fetchall()}
 
     @api.multi
-    def _compute_credit(self):
-        # A limit stored as NaN would make the rounding of the credit fields
-        # raise: such customers show no available credit (they are held).
-        unusable = self.filtered(
-            lambda p: not _finite(p.commercial_partner_id.credit_limit)
-        )
-        result = super(ResPartner, self - unusable)._compute_credit()
-        if unusable:
-            company = self.env.user.company_id
-            used = unusable._get_credit_used(company)
-            for partner in unusable:
-                partner.credit_currency_id = company.currency_id
-                partner.credit_used = used.get(partner.commercial_partner_id.id, 0.0)
-                partner.credit_available = 0.0
-        return result
-
-    @api.multi
     def read(self, fields=None, load="_classic_read"):
         # The web client cannot parse NaN: an unusable stored number reads as
         # 0 (the credit warning says what is wrong), so the form still opens.

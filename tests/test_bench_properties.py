@@ -140,6 +140,30 @@ class TestBenchProperties(SalesCase):
         self.assertEqual(self.env.cr.sql_log_count - before, 2)
         self.assertEqual(order.state, "draft")  # checked only, not confirmed
 
+    def test_credit_fields_of_a_form_cost_few_queries(self):
+        """The credit used and available of customers, read with their rows
+        in hand (a form, a list): one statement for the limits and the credit
+        used (with the company and its currency: 5 queries), whatever the
+        number of customers."""
+        partners = self.Partner.browse()
+        for i in range(3):
+            partner = self._create_customer("Form %s" % i, credit_limit=500.0)
+            self._invoice(partner, 100.0 + i, "2026-11-20", "2026-12-20")
+            partners |= partner
+        counts = []
+        for customers in (partners[:1], partners):
+            self.Partner.invalidate_cache()
+            customers.read(["name", "commercial_partner_id"])
+            before = self.env.cr.sql_log_count
+            rows = customers.read(["credit_used", "credit_available"])
+            counts.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(counts[0], counts[1])
+        self.assertLessEqual(counts[0], 5)
+        self.assertEqual(
+            [(row["credit_used"], row["credit_available"]) for row in rows],
+            [(100.0, 400.0), (101.0, 399.0), (102.0, 398.0)],
+        )
+
     def test_credit_check_locks_both_commercial_partners_in_its_statement(self):
         """The facts statement takes the credit lock of the customer's and the
         invoice address's commercial partners (once each), and leaves the
