@@ -357,7 +357,6 @@ class ResPartner(models.Model):
         figures = {"used": [], "overdue": [], "limits": {}}
         if not partner_ids or not parts:
             return figures
-        statement = " UNION ALL ".join(parts)
         params = self._credit_limits_params(partner_ids, company)
         if overdue:  # only they depend on the day (and the user's time zone)
             params.update(
@@ -367,7 +366,7 @@ class ResPartner(models.Model):
                 ),
             )
         self.env.cr.execute(
-            (CREDIT_LIMITS_WITH + statement) if limits else statement, params
+            (CREDIT_LIMITS_WITH if limits else "") + " UNION ALL ".join(parts), params
         )
         for (
             kind,
