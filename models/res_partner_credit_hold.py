@@ -44,7 +44,7 @@ class ResPartner(models.Model):
         "is cured); a hold placed by a Credit Manager is released by hand.",
     )
     credit_hold_warning = fields.Char(
-        compute="_compute_credit_hold_warning",
+        compute="_compute_credit",
         help="What currently prevents orders from being confirmed.",
     )
     credit_override_ids = fields.One2many(
@@ -55,12 +55,14 @@ class ResPartner(models.Model):
     )
 
     @api.multi
-    def _compute_credit_hold_warning(self):
-        reasons = self._credit_hold_reasons()
+    def _set_credit_hold_warning(self, company, figures, used, commercial):
+        """credit_hold_warning, computed with the credit fields
+        (_compute_credit) from their figures: limits, used and overdue of the
+        commercial partners of ``self`` in ``company``; ``commercial``:
+        {partner id: its commercial partner's id}."""
+        reasons = self._credit_hold_reasons(company, used=used, figures=figures)
         for partner in self:
-            texts = [
-                r["message"] for r in reasons.get(partner.commercial_partner_id.id, [])
-            ]
+            texts = [r["message"] for r in reasons.get(commercial[partner.id], [])]
             partner.credit_hold_warning = "; ".join(texts) if texts else False
 
     @api.model

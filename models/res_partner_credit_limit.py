@@ -239,14 +239,18 @@ class ResPartner(models.Model):
             self.env["res.company"].sudo().browse(self.env.context.get("force_company"))
             or self.env.user.company_id
         )
-        # the limits and the credit used in one statement: a customer form
-        # reads these fields on every opening
-        ids = [
-            pid
-            for pid in self._get_commercial_partner_ids()
-            if isinstance(pid, int)  # not onchange's
-        ]
-        figures = self._read_credit_figures(company, ids, limits=True)
+        # their commercial partners alone when not in hand: a form has not
+        # read the rest of the customer's row, and needs none of it
+        partners = self
+        if not all("commercial_partner_id" in partner._cache for partner in self):
+            partners = self.with_context(prefetch_fields=False)
+        commercial = {
+            partner.id: partner.commercial_partner_id.id for partner in partners
+        }
+        ids = [pid for pid in set(commercial.values()) if isinstance(pid, int)]
+        # the limits, the credit used and the overdue invoices in one
+        # statement: a customer form reads these fields on every opening
+        figures = self._read_credit_figures(company, ids, limits=True, overdue=True)
         used = self._get_credit_used_of(company, ids, figures)
         # a limit that is not a finite number (stored before the checks)
         # gives no available credit: its rounding would raise
@@ -256,14 +260,16 @@ class ResPartner(models.Model):
             if math.isfinite(limit)
         }
         for partner in self:
-            commercial = partner.commercial_partner_id
+            commercial_id = commercial[partner.id]
             partner.credit_currency_id = company.currency_id
-            partner.credit_used = used.get(commercial.id, 0.0)
+            partner.credit_used = used.get(commercial_id, 0.0)
             partner.credit_available = (
-                limits[commercial.id] - partner.credit_used
-                if commercial.id in limits
+                limits[commercial_id] - partner.credit_used
+                if commercial_id in limits
                 else 0.0
             )
+        # the hold warning weighs the same figures (res_partner_credit_hold.py)
+        self._set_credit_hold_warning(company, figures, used, commercial)
 
     @api.constrains("credit_limit")
     def _check_credit_limit(self):
@@ -333,8 +339,24 @@ class ResPartner(models.Model):
         partner: the time zone of res.users is an inherited related field
         whose first read in a request sorts all of pytz's zones (a few ms on
         every confirmation). Odoo runs in UTC: no zone means UTC, as there."""
-        tz = self._context.get("tz") or self.env.user.partner_id.tz or "UTC"
+        tz = self._context.get("tz") or self._user_tz() or "UTC"
         return fields.Date.context_today(self.with_context(tz=tz))
+
+    @api.model
+    def _user_tz(self):
+        """The user's time zone: from the cache when the user's partner is
+        there (a confirmation caches it), else that one column (a form:
+        not the partner's whole row, only for its zone)."""
+        user = self.env.user
+        if "partner_id" in user._cache and "tz" in user.partner_id._cache:
+            return user.partner_id.tz
+        self.env.cr.execute(
+            "SELECT p.tz FROM res_users u JOIN res_partner p ON p.id = u.partner_id"
+            " WHERE u.id = %s",
+            (user.id,),
+        )
+        row = self.env.cr.fetchone()
+        return row and row[0]
 
     @api.model
     def _read_credit_figures(  # pylint: disable=too-many-arguments

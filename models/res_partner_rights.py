@@ -413,11 +413,17 @@ class ResPartner(models.Model):
                 for p in self.with_context(prefetch_fields=False).browse(partner_ids)
             }
         unusable = {pid for pid, limit in limits.items() if not _finite(limit)}
-        if len(partner_ids) <= SMALL_SET:
-            # a confirmation's few customers: already in the ORM cache
+        partners = self.browse(partner_ids)
+        if len(partner_ids) <= SMALL_SET and all(
+            name in partner._cache
+            for partner in partners
+            for name in CREDIT_NUMBER_FIELDS[1:]
+        ):
+            # a confirmation's few customers: already in the ORM cache (a
+            # form's are not: one query rather than their whole rows)
             return unusable | {
                 partner.id
-                for partner in self.browse(partner_ids)
+                for partner in partners
                 if any(not _finite(partner[name]) for name in CREDIT_NUMBER_FIELDS[1:])
             }
         self.env.cr.execute(

@@ -141,28 +141,62 @@ class TestBenchProperties(SalesCase):
         self.assertEqual(order.state, "draft")  # checked only, not confirmed
 
     def test_credit_fields_of_a_form_cost_few_queries(self):
-        """The credit used and available of customers, read with their rows
-        in hand (a form, a list): one statement for the limits and the credit
-        used (with the company and its currency: 5 queries), whatever the
-        number of customers."""
+        """The credit used and available and the hold warning of customers,
+        read with their rows in hand (a form, a list): one statement for the
+        limits, the credit used and the overdue invoices (with the user's
+        company and time zone, the company's currency and the credit numbers
+        not read yet: 6 queries), whatever the number of customers."""
         partners = self.Partner.browse()
         for i in range(3):
             partner = self._create_customer("Form %s" % i, credit_limit=500.0)
             self._invoice(partner, 100.0 + i, "2026-11-20", "2026-12-20")
             partners |= partner
+        self._invoice(partner, 300.0, "2026-08-01", "2026-08-31")
+        names = ["credit_used", "credit_available", "credit_hold_warning"]
+        partners.read(names)  # what is cached per process (the grace days)
         counts = []
         for customers in (partners[:1], partners):
             self.Partner.invalidate_cache()
             customers.read(["name", "commercial_partner_id"])
             before = self.env.cr.sql_log_count
-            rows = customers.read(["credit_used", "credit_available"])
+            with freeze_clock(TODAY):
+                rows = customers.read(names)
             counts.append(self.env.cr.sql_log_count - before)
         self.assertEqual(counts[0], counts[1])
-        self.assertLessEqual(counts[0], 5)
+        self.assertLessEqual(counts[0], 6)
         self.assertEqual(
             [(row["credit_used"], row["credit_available"]) for row in rows],
-            [(100.0, 400.0), (101.0, 399.0), (102.0, 398.0)],
+            [(100.0, 400.0), (101.0, 399.0), (402.0, 98.0)],
         )
+        self.assertEqual([bool(row["credit_hold_warning"]) for row in rows[:2]], [0, 0])
+        self.assertIn("1 invoice(s) overdue", rows[2]["credit_hold_warning"])
+
+    def test_credit_fields_of_a_form_read_no_customer_row(self):
+        """A form reads the credit fields with a few stock columns: they
+        read the customers' commercial partners and credit numbers, never
+        their whole rows (190 columns, the bulk of such a read)."""
+        partner = self._create_customer("Form row", credit_limit=500.0)
+        contact = self.Partner.create({"name": "Form contact", "parent_id": partner.id})
+        self._invoice(partner, 120.0, "2026-08-01", "2026-08-31")
+        self.env.cache.invalidate()
+        reads = []
+        origin = type(self.Partner)._read_from_database
+
+        def spy(records, field_names, inherited_field_names=()):
+            if records & (partner | contact):
+                reads.append(set(field_names))
+            return origin(records, field_names, inherited_field_names)
+
+        names = ["name", "phone", "credit_used", "credit_available"]
+        with patch.object(type(self.Partner), "_read_from_database", spy):
+            with freeze_clock(TODAY):
+                rows = (partner | contact).read(names + ["credit_hold_warning"])
+        self.assertEqual(reads, [{"name", "phone"}, {"commercial_partner_id"}])
+        self.assertEqual(
+            [(row["credit_used"], row["credit_available"]) for row in rows],
+            [(120.0, 380.0), (120.0, 380.0)],
+        )
+        self.assertIn("overdue", rows[1]["credit_hold_warning"])
 
     def test_credit_check_locks_both_commercial_partners_in_its_statement(self):
         """The facts statement takes the credit lock of the customer's and the
