@@ -9,7 +9,10 @@ and runs the credit-hold review (the cron's "Run Manually") now and then.
 
 Environment (set by bench/load.py): LOAD_DB, LOAD_SETUP (JSON file: customer
 ids per kind, product id, cron id, whether the module is installed),
-LOAD_MAX_TASKS (each simulated user stops after that many tasks).
+LOAD_MAX_TASKS (each simulated user stops after that many tasks),
+LOAD_SAMPLES (JSON file: every call's name, milliseconds and whether it
+failed, written when Locust quits, so that rounds can be pooled and the
+percentiles taken exactly rather than from Locust's rounded buckets).
 
 A confirmation refused by the credit rule is a business outcome: it is
 reported as its own request name (``confirm refused``), not as a failure.
@@ -27,6 +30,7 @@ from locust.exception import StopUser
 
 REFUSAL = "cannot be confirmed"
 SETUP = {}
+SAMPLES = []  # [name, milliseconds, failed] of every call
 MAX_TASKS = int(os.environ.get("LOAD_MAX_TASKS", "300"))
 # Kanban columns a salesperson's pipeline shows (each a search_read of 40).
 PIPELINE_COLUMNS = 4
@@ -53,6 +57,13 @@ MODULE_FORM_FIELDS = MODULE_KANBAN_FIELDS + [
 def _load_setup(environment, **_kwargs):
     with open(os.environ["LOAD_SETUP"]) as setup:
         SETUP.update(json.load(setup))
+
+
+@events.quitting.add_listener
+def _write_samples(environment, **_kwargs):
+    if os.environ.get("LOAD_SAMPLES"):
+        with open(os.environ["LOAD_SAMPLES"], "w") as samples:
+            json.dump(SAMPLES, samples)
 
 
 class Rpc:
@@ -82,10 +93,12 @@ class Rpc:
                 exception = fault
         except Exception as error:  # pylint: disable=broad-except
             exception = error
+        milliseconds = (time.perf_counter() - start) * 1000
+        SAMPLES.append([request_name, milliseconds, exception is not None])
         self.user.environment.events.request.fire(
             request_type="xmlrpc",
             name=request_name,
-            response_time=(time.perf_counter() - start) * 1000,
+            response_time=milliseconds,
             response_length=0,
             exception=exception,
             context={},

@@ -3,7 +3,8 @@
 # stock Odoo's (bench/load.py), results merged into bench/results.json.
 # Locust lives in a virtualenv of its own on the machine's python3 (not in
 # the Odoo venv: Odoo 11 needs CPython 3.7, Locust a recent Python).
-# Environment: LOAD_SECONDS (default 60), LOAD_USERS (default 8).
+# Environment: LOAD_SECONDS (default 60), LOAD_USERS (default 8), LOAD_ROUNDS
+# (default 2: each side that many times, interleaved, pooled).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
