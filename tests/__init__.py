@@ -15,7 +15,8 @@
 # (test_http_client, test_hold_doors_rpc, test_rpc_stress), concurrent
 # confirmations (test_credit_concurrency), two servers on one database
 # (test_two_servers), install/uninstall, upgrade and the wheel package on
-# databases of their own (test_install, test_upgrade, test_package).
+# databases of their own (test_install, test_upgrade, test_package); the
+# figures of `make load` (test_load_figures: bench/ is not installed).
 from . import (
     test_activity_deadline,
     test_affiliate_commission,
