@@ -31,7 +31,7 @@ import time
 
 import odoo
 
-from rpc_bench import fresh_copy, log, merge_results, server_tools
+from rpc_bench import fresh_copy, log, merge_results, order_values, server_tools
 
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 USERS = int(os.environ.get("LOAD_USERS", "8"))
@@ -74,23 +74,7 @@ def first_orders(sales, customer_ids, product_id):
     none (held first, as they would be)."""
     for partner_id in customer_ids:
         order_id = sales(
-            "sale.order",
-            "create",
-            {
-                "partner_id": partner_id,
-                "order_line": [
-                    (
-                        0,
-                        0,
-                        {
-                            "product_id": product_id,
-                            "product_uom_qty": 1,
-                            "price_unit": 100.0,
-                            "tax_id": [(6, 0, [])],
-                        },
-                    )
-                ],
-            },
+            "sale.order", "create", order_values(partner_id, product_id, 100.0)
         )
         sales("sale.order", "action_confirm", [order_id])
 

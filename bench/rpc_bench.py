@@ -61,16 +61,21 @@ def fresh_copy(template, dbname):
         )
 
 
-def make_orders(rpc, customer, count):
-    partner_id = rpc("res.partner", "search", [("name", "=", customer)], limit=1)[0]
-    product_id = rpc("product.product", "search", [("default_code", "=", "BENCH")])[0]
+def order_values(partner_id, product_id, price_unit):
+    """A quotation of one unit of ``product_id``, without taxes."""
     line = {
         "product_id": product_id,
         "product_uom_qty": 1,
-        "price_unit": 10.0,
+        "price_unit": price_unit,
         "tax_id": [(6, 0, [])],
     }
-    values = {"partner_id": partner_id, "order_line": [(0, 0, line)]}
+    return {"partner_id": partner_id, "order_line": [(0, 0, line)]}
+
+
+def make_orders(rpc, customer, count):
+    partner_id = rpc("res.partner", "search", [("name", "=", customer)], limit=1)[0]
+    product_id = rpc("product.product", "search", [("default_code", "=", "BENCH")])[0]
+    values = order_values(partner_id, product_id, 10.0)
     return [rpc("sale.order", "create", values) for _i in range(count)]
 
 
