@@ -174,6 +174,20 @@ class TestLimitPerCompany(CreditPerCompanyCase):
         self.customer.invalidate_cache()
         self.assertAlmostEqual(forced.credit_available, 700.0)
 
+    def test_hold_warning_follows_the_company_of_the_credit_fields(self):
+        """Computed with the credit fields, the warning weighs the limit of
+        the same company: B's used up, A's not (force_company, as the
+        limit)."""
+        self._order_b(self.customer, 500.0)
+        self.customer.invalidate_cache()
+        in_b = self.customer.sudo(self.sales_b)
+        self.assertAlmostEqual(in_b.credit_available, 0.0)
+        self.assertIn("used up", in_b.credit_hold_warning)
+        forced = in_b.with_context(force_company=self.company.id)
+        self.customer.invalidate_cache()
+        self.assertAlmostEqual(forced.credit_available, 1000.0)
+        self.assertFalse(forced.credit_hold_warning)
+
 
 class TestOrdersPerCompany(CreditPerCompanyCase):
     def setUp(self):
