@@ -12,11 +12,13 @@ rows. The data is made through the ORM:
   Documents (and Customer Management / User where the module is installed);
 - ``BENCH-SMALL``: 1 open invoice; ``BENCH-LARGE``: ``LARGE_INVOICES`` open
   invoices and as many confirmed orders not invoiced; both with a credit
-  limit far above what they use (the credit rule runs to its end and lets
-  the order through);
+  limit far above what they use, and the invoices due in ``DUE_DAYS`` (the
+  credit rule runs to its end and lets the order through, also when the
+  templates are reused days later);
 - ``OTHER_CUSTOMERS`` plain customers, so the partner table is not tiny.
 """
 
+import datetime
 import os
 import sys
 import time
@@ -27,6 +29,9 @@ from odoo import SUPERUSER_ID, api
 LARGE_INVOICES = 300
 OTHER_CUSTOMERS = 200
 CREDIT_LIMIT = 100000000.0
+# Due far ahead: invoices due on the day they were seeded were overdue the
+# next day, and the module refused every confirmation of the bench.
+DUE_DAYS = 3650
 
 
 def log(msg):
@@ -62,11 +67,15 @@ def seed_invoices(env, partner, product, count):
         product.categ_id.property_account_income_categ_id
     )
     invoices = env["account.invoice"]
+    due = odoo.fields.Date.to_string(
+        datetime.date.today() + datetime.timedelta(days=DUE_DAYS)
+    )
     for _i in range(count):
         invoices |= invoices.create(
             {
                 "partner_id": partner.id,
                 "type": "out_invoice",
+                "date_due": due,
                 "invoice_line_ids": [
                     (
                         0,
