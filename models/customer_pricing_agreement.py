@@ -259,12 +259,15 @@ class CustomerPricingAgreement(models.Model):
         daily expiry marks it expired). One search whatever the number of
         partners. Override point for other ways of picking an agreement.
         """
+        # every new quotation asks: res.partner's today skips reading the
+        # user's time zone through res.users (see _user_today)
+        date = date or self.env["res.partner"]._user_today()
         domain = [
             ("state", "=", "active"),
-            ("date_start", "<=", date or fields.Date.context_today(self)),
+            ("date_start", "<=", date),
             "|",
             ("date_end", "=", False),
-            ("date_end", ">=", date or fields.Date.context_today(self)),
+            ("date_end", ">=", date),
             ("company_id", "=", (company or self.env.user.company_id).id),
         ]
         if partners is not None:

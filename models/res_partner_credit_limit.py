@@ -334,7 +334,7 @@ class ResPartner(models.Model):
         return currency.sudo(self.env.uid)
 
     @api.model
-    def _credit_today(self):
+    def _user_today(self):
         """fields.Date.context_today(self), the user's time zone read from its
         partner: the time zone of res.users is an inherited related field
         whose first read in a request sorts all of pytz's zones (a few ms on
@@ -382,7 +382,7 @@ class ResPartner(models.Model):
         params = self._credit_limits_params(partner_ids, company)
         if overdue:  # only they depend on the day (and the user's time zone)
             params.update(
-                today=fields.Date.from_string(self._credit_today()),
+                today=fields.Date.from_string(self._user_today()),
                 grace=self.env["res.config.settings"].get_customer_management_param(
                     "hold_grace_days"
                 ),

@@ -333,7 +333,7 @@ class SaleOrder(models.Model):
         with STATE_CHANGES.mark(self):
             result = super(SaleOrder, self).action_confirm()
         if unstarted:
-            unstarted._fill_customer_since(customers._credit_today())
+            unstarted._fill_customer_since(customers._user_today())
         inactive._reactivate_inactive_customers()
         return result
 
@@ -419,7 +419,7 @@ class SaleOrder(models.Model):
         """Put one row of CREDIT_FACTS_SQL in the ORM cache, as the ORM would
         have read it."""
         Partner = self.env["res.partner"]
-        user = self.env.user  # as _credit_today reads it (superuser)
+        user = self.env.user  # as _user_today reads it (superuser)
         values = [
             (
                 self.browse(facts["order_id"]),
