@@ -8,7 +8,8 @@ LOAD_ROUNDS rounds (default 2), each side once per round, interleaved. For
 each side and round: a fresh copy of the template, customers made for the run
 over XML-RPC (room under the limit, a tight limit, on hold where the module
 is installed) with one confirmed order each but the held ones (the run
-measures repeat orders, on warm workers: see first_orders), LOAD_USERS
+measures repeat orders: see first_orders), the locustfile's warm-up
+(every operation a few times, unrecorded: see warm_up), LOAD_USERS
 simulated users for LOAD_SECONDS (salespeople and a credit manager who runs
 the credit-hold review as its scheduled action does), headless, on
 loopback; then the orders confirmed past a limit or for a held customer are
@@ -38,6 +39,7 @@ USERS = int(os.environ.get("LOAD_USERS", "8"))
 # Rounds per side, interleaved and pooled: a p95 of one minute is the 7th
 # slowest of some 130 confirmations, and moved by 50 % between runs here.
 ROUNDS = int(os.environ.get("LOAD_ROUNDS", "2"))
+LOCUSTFILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locustfile.py")
 KINDS = {"ok": (12, 100000000.0), "tight": (6, 1000.0), "held": (6, 100000000.0)}
 
 
@@ -116,6 +118,20 @@ def setup(server, db, path, module):
     return values
 
 
+def warm_up(locust, url, setup_path):
+    """The locustfile's warm-up (every operation a few times, unrecorded), in
+    Locust's Python: the run starts on warm workers, as a server in use is.
+    Without it the first calls of each worker (cold caches, the first
+    credit-hold review: 220-560 ms against 12-42 ms after) were a large part
+    of a one-minute run's slowest calls, on both sides."""
+    subprocess.run(
+        [os.path.join(os.path.dirname(locust), "python"), LOCUSTFILE, url],
+        env=dict(os.environ, LOAD_SETUP=setup_path),
+        check=True,
+        timeout=300,
+    )
+
+
 def run_locust(locust, url, setup_path, prefix):
     """[[request name, milliseconds, failed]] of every call of the run."""
     samples_path = prefix + "_samples.json"
@@ -125,7 +141,7 @@ def run_locust(locust, url, setup_path, prefix):
     command = [
         locust,
         "-f",
-        os.path.join(os.path.dirname(os.path.abspath(__file__)), "locustfile.py"),
+        LOCUSTFILE,
         "--headless",
         "--users=%d" % USERS,
         "--spawn-rate=%d" % USERS,
@@ -254,6 +270,7 @@ def run_side(side, template, locust, config):
     try:
         setup_path = os.path.join(data_dir, "bench_load_%s.json" % side)
         values = setup(server, db, setup_path, side == "ours")
+        warm_up(locust, server.url, setup_path)
         samples = run_locust(
             locust, server.url, setup_path, os.path.join(data_dir, "load_%s" % side)
         )

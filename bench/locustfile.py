@@ -14,6 +14,9 @@ LOAD_SAMPLES (JSON file: every call's name, milliseconds and whether it
 failed, written when Locust quits, so that rounds can be pooled and the
 percentiles taken exactly rather than from Locust's rounded buckets).
 
+Run as a script (``python locustfile.py <url>``, with LOAD_SETUP), it only
+warms the server up: see warm_up.
+
 A confirmation refused by the credit rule is a business outcome: it is
 reported as its own request name (``confirm refused``), not as a failure.
 Anything else that fails is a failure.
@@ -22,6 +25,8 @@ Anything else that fails is a failure.
 import json
 import os
 import random
+import sys
+import threading
 import time
 import xmlrpc.client
 
@@ -67,16 +72,16 @@ def _write_samples(environment, **_kwargs):
 
 
 class Rpc:
-    """execute_kw over XML-RPC, each call reported to Locust under ``name``."""
+    """execute_kw over XML-RPC, each call reported to Locust under ``name``
+    (``user`` None: a warm-up call, neither recorded nor reported)."""
 
-    def __init__(self, user, login, password):
+    def __init__(self, user, host, login, password):
         self.user = user
-        self.host = user.host
         self.db = SETUP["db"]
         self.password = password
-        common = xmlrpc.client.ServerProxy(self.host + "/xmlrpc/2/common")
+        common = xmlrpc.client.ServerProxy(host + "/xmlrpc/2/common")
         self.uid = common.authenticate(self.db, login, password, {})
-        self.proxy = xmlrpc.client.ServerProxy(self.host + "/xmlrpc/2/object")
+        self.proxy = xmlrpc.client.ServerProxy(host + "/xmlrpc/2/object")
 
     def call(self, name, model, method, *args, **kwargs):
         """The result; raises what the server raised (after reporting it)."""
@@ -94,6 +99,13 @@ class Rpc:
         except Exception as error:  # pylint: disable=broad-except
             exception = error
         milliseconds = (time.perf_counter() - start) * 1000
+        if self.user is not None:
+            self.report(request_name, milliseconds, exception)
+        if exception is not None:
+            raise exception
+        return result
+
+    def report(self, request_name, milliseconds, exception):
         SAMPLES.append([request_name, milliseconds, exception is not None])
         self.user.environment.events.request.fire(
             request_type="xmlrpc",
@@ -103,9 +115,86 @@ class Rpc:
             exception=exception,
             context={},
         )
-        if exception is not None:
-            raise exception
-        return result
+
+
+# The operations, shared by the simulated users and the warm-up.
+def open_pipeline(rpc):
+    group_by = SETUP["pipeline_group_by"]
+    domain = [("customer", "=", True), ("is_company", "=", True)]
+    groups = rpc.call(
+        "pipeline read_group",
+        "res.partner",
+        "read_group",
+        domain,
+        [group_by],
+        [group_by],
+        lazy=True,
+    )
+    fields = STOCK_FIELDS + (MODULE_KANBAN_FIELDS if SETUP["module"] else [])
+    # As many column reads on both sides: stock's grouping (by salesperson)
+    # gives fewer columns, so it pages through them instead.
+    for column in range(PIPELINE_COLUMNS if groups else 0):
+        rpc.call(
+            "pipeline column search_read",
+            "res.partner",
+            "search_read",
+            groups[column % len(groups)]["__domain"],
+            fields,
+            limit=40,
+            offset=40 * (column // len(groups)),
+        )
+
+
+def read_customer_form(rpc):
+    customers = SETUP["customers"]
+    partner_id = random.choice(customers["ok"] + customers["held"])
+    fields = STOCK_FIELDS + (MODULE_FORM_FIELDS if SETUP["module"] else [])
+    rpc.call("customer form read", "res.partner", "read", [partner_id], fields)
+
+
+def quote_and_confirm(rpc, kind=None):
+    kind = kind or random.choices(["ok", "tight", "held"], weights=[70, 15, 15])[0]
+    partner_id = random.choice(SETUP["customers"][kind])
+    line = {
+        "product_id": SETUP["product_id"],
+        "product_uom_qty": random.randint(1, 3),
+        "price_unit": 100.0,
+        "tax_id": [(6, 0, [])],
+    }
+    order_id = rpc.call(
+        "quotation create",
+        "sale.order",
+        "create",
+        {"partner_id": partner_id, "order_line": [(0, 0, line)]},
+    )
+    rpc.call("confirm", "sale.order", "action_confirm", [order_id])
+
+
+def read_held_customers(rpc):
+    if SETUP["module"]:
+        domain = [("customer_status", "=", "hold")]
+        fields = ["name", "hold_reason", "credit_limit"]
+    else:
+        domain = [("customer", "=", True), ("credit_limit", ">", 0)]
+        fields = ["name", "credit_limit"]
+    rpc.call(
+        "held customers search_read",
+        "res.partner",
+        "search_read",
+        domain,
+        fields,
+        limit=80,
+    )
+
+
+def run_credit_hold_review(rpc):
+    """The credit-hold review, as its scheduled action runs it."""
+    rpc.call(
+        "credit-hold review (cron)",
+        "ir.cron",
+        "method_direct_trigger",
+        [SETUP["cron_id"]],
+    )
 
 
 class CountedUser(User):
@@ -123,64 +212,22 @@ class Salesperson(CountedUser):
     wait_time = between(0.5, 1.5)
 
     def on_start(self):
-        self.rpc = Rpc(self, SETUP["sales_login"], SETUP["sales_password"])
-
-    def kanban_fields(self):
-        return STOCK_FIELDS + (MODULE_KANBAN_FIELDS if SETUP["module"] else [])
+        self.rpc = Rpc(self, self.host, SETUP["sales_login"], SETUP["sales_password"])
 
     @task(3)
     def open_pipeline(self):
         self.counted()
-        group_by = SETUP["pipeline_group_by"]
-        domain = [("customer", "=", True), ("is_company", "=", True)]
-        groups = self.rpc.call(
-            "pipeline read_group",
-            "res.partner",
-            "read_group",
-            domain,
-            [group_by],
-            [group_by],
-            lazy=True,
-        )
-        # As many column reads on both sides: stock's grouping (by
-        # salesperson) gives fewer columns, so it pages through them instead.
-        for column in range(PIPELINE_COLUMNS if groups else 0):
-            self.rpc.call(
-                "pipeline column search_read",
-                "res.partner",
-                "search_read",
-                groups[column % len(groups)]["__domain"],
-                self.kanban_fields(),
-                limit=40,
-                offset=40 * (column // len(groups)),
-            )
+        open_pipeline(self.rpc)
 
     @task(3)
     def read_customer_form(self):
         self.counted()
-        customers = SETUP["customers"]
-        partner_id = random.choice(customers["ok"] + customers["held"])
-        fields = STOCK_FIELDS + (MODULE_FORM_FIELDS if SETUP["module"] else [])
-        self.rpc.call("customer form read", "res.partner", "read", [partner_id], fields)
+        read_customer_form(self.rpc)
 
     @task(4)
     def quote_and_confirm(self):
         self.counted()
-        kind = random.choices(["ok", "tight", "held"], weights=[70, 15, 15])[0]
-        partner_id = random.choice(SETUP["customers"][kind])
-        line = {
-            "product_id": SETUP["product_id"],
-            "product_uom_qty": random.randint(1, 3),
-            "price_unit": 100.0,
-            "tax_id": [(6, 0, [])],
-        }
-        order_id = self.rpc.call(
-            "quotation create",
-            "sale.order",
-            "create",
-            {"partner_id": partner_id, "order_line": [(0, 0, line)]},
-        )
-        self.rpc.call("confirm", "sale.order", "action_confirm", [order_id])
+        quote_and_confirm(self.rpc)
 
 
 class CreditManager(CountedUser):
@@ -188,36 +235,59 @@ class CreditManager(CountedUser):
     wait_time = between(2, 4)
 
     def on_start(self):
-        self.rpc = Rpc(self, SETUP["manager_login"], SETUP["manager_password"])
+        self.rpc = Rpc(
+            self, self.host, SETUP["manager_login"], SETUP["manager_password"]
+        )
         self.last_review = 0.0
 
     @task
     def review(self):
         self.counted()
-        if SETUP["module"]:
-            self.rpc.call(
-                "held customers search_read",
-                "res.partner",
-                "search_read",
-                [("customer_status", "=", "hold")],
-                ["name", "hold_reason", "credit_limit"],
-                limit=80,
-            )
-        else:
-            self.rpc.call(
-                "held customers search_read",
-                "res.partner",
-                "search_read",
-                [("customer", "=", True), ("credit_limit", ">", 0)],
-                ["name", "credit_limit"],
-                limit=80,
-            )
-        # The credit-hold review, as its scheduled action runs it.
+        read_held_customers(self.rpc)
         if SETUP.get("cron_id") and time.time() - self.last_review > 15:
             self.last_review = time.time()
-            self.rpc.call(
-                "credit-hold review (cron)",
-                "ir.cron",
-                "method_direct_trigger",
-                [SETUP["cron_id"]],
-            )
+            run_credit_hold_review(self.rpc)
+
+
+def warm_up(host, threads=4, repeats=3):
+    """Every operation of the mix, ``repeats`` times in each of ``threads``
+    concurrent sessions, unrecorded: so that the run meets warm workers, as
+    a server in use is. Confirmations only for customers with room (the
+    tight limits stay for the run) and, refused on the module's side, for
+    held ones."""
+
+    errors = []
+
+    def session():
+        try:
+            calls()
+        except Exception as error:  # pylint: disable=broad-except
+            errors.append(error)
+
+    def calls():
+        sales = Rpc(None, host, SETUP["sales_login"], SETUP["sales_password"])
+        manager = Rpc(None, host, SETUP["manager_login"], SETUP["manager_password"])
+        for _repeat in range(repeats):
+            open_pipeline(sales)
+            read_customer_form(sales)
+            quote_and_confirm(sales, "ok")
+            quote_and_confirm(sales, "held")
+            read_held_customers(manager)
+            if SETUP.get("cron_id"):
+                run_credit_hold_review(manager)
+
+    workers = [threading.Thread(target=session) for _thread in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    if errors:
+        raise SystemExit("warm-up failed: %r" % errors[0])
+
+
+if __name__ == "__main__":
+    # python locustfile.py <host>: the warm-up alone (bench/load.py runs it
+    # before Locust, with Locust's Python)
+    with open(os.environ["LOAD_SETUP"]) as setup_file:
+        SETUP.update(json.load(setup_file))
+    warm_up(sys.argv[1])
