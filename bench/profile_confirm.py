@@ -1,6 +1,6 @@
 """Where one confirmation's queries and time go, stock Odoo against ours.
 
-Usage: profile_confirm.py <stock db> <ours db> [customer] [rounds]
+Usage: profile_confirm.py <stock db> <ours db> [customer] [rounds] [top]
 
 Both databases are seeded by bench/rpc_seed.py (``make bench`` leaves copies
 named bench_rpc_stock / bench_rpc_ours). In-process, as the salesperson
@@ -8,10 +8,17 @@ named bench_rpc_stock / bench_rpc_ours). In-process, as the salesperson
 side (rolled back), then one more with every query recorded together with the
 innermost frame of the module (or "core") that issued it. Prints the queries
 per side, the difference per issuing frame, and the median time per side.
+Then ``rounds`` more per side with the SQL timed (median ms per statement
+kind: where the extra SQL goes, and how much of the extra time is SQL at
+all), and ``rounds`` more under cProfile: the ``top`` functions (default 15)
+whose own time per confirmation grew most from stock to ours, and the
+module's functions by their inclusive time. The sides are interleaved.
 Profiling aid only: the figure the README reports is bench/rpc_bench.py's.
 """
 
 import collections
+import cProfile
+import pstats
 import re
 import statistics
 import sys
@@ -77,9 +84,10 @@ def make_order(env, customer):
     )
 
 
-def confirm_fresh(dbname, customer, recorder=None, commit=False):
+def confirm_fresh(dbname, customer, recorder=None, commit=False, profiler=None):
     """Seconds of one confirmation in a fresh transaction (rolled back unless
-    ``commit``: the first one makes the customer a buying customer)."""
+    ``commit``: the first one makes the customer a buying customer), under
+    ``profiler`` (a cProfile.Profile) if given."""
     registry = odoo.registry(dbname)
     with api.Environment.manage(), registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -89,11 +97,15 @@ def confirm_fresh(dbname, customer, recorder=None, commit=False):
         env.cache.invalidate()  # as a new request: nothing cached
         order = env["sale.order"].browse(order.id)
         start = time.perf_counter()
+        if profiler:
+            profiler.enable()
         if recorder:
             with recorder:
                 order.action_confirm()
         else:
             order.action_confirm()
+        if profiler:
+            profiler.disable()
         seconds = time.perf_counter() - start
         assert order.state == "sale", order.state
         if commit:
@@ -103,10 +115,137 @@ def confirm_fresh(dbname, customer, recorder=None, commit=False):
     return seconds
 
 
+class SqlTimer:
+    """Milliseconds of SQL per statement kind (the module's two credit
+    statements by name, others by their first table), summed per
+    confirmation."""
+
+    def __init__(self):
+        self.totals = collections.Counter()
+        self._execute = odoo.sql_db.Cursor.execute
+
+    def __enter__(self):
+        self.totals.clear()
+        timer = self
+
+        def execute(cr, query, params=None, log_exceptions=None):
+            start = time.perf_counter()
+            try:
+                return timer._execute(cr, query, params, log_exceptions)
+            finally:
+                timer.totals[kind(query)] += 1000 * (time.perf_counter() - start)
+
+        odoo.sql_db.Cursor.execute = execute
+        return self
+
+    def __exit__(self, *exc):
+        odoo.sql_db.Cursor.execute = self._execute
+
+
+def kind(query):
+    text = normalize(query)
+    for start, name in (("WITH facts AS", "facts"), ("WITH field AS", "figures")):
+        if start in text:
+            return "module: credit %s statement" % name
+    match = re.search(r'(FROM|INTO|UPDATE) "?(\w+)', text)
+    return "%s %s" % match.groups() if match else text[:30]
+
+
+def sql_by_kind(stock, ours, customer, rounds):
+    """Median SQL ms per statement kind and in all, per side (interleaved
+    rounds), and the median wall time under the timer."""
+    rows = {stock: [], ours: []}
+    for _i in range(rounds):
+        for dbname in (stock, ours):
+            timer = SqlTimer()
+            seconds = confirm_fresh(dbname, customer, recorder=timer)
+            totals = dict(timer.totals, WALL=1000 * seconds)
+            totals["SQL"] = sum(timer.totals.values())
+            rows[dbname].append(totals)
+    kinds = set().union(*(row for side in rows.values() for row in side))
+    return {
+        name: tuple(
+            statistics.median(row.get(name, 0.0) for row in rows[dbname])
+            for dbname in (stock, ours)
+        )
+        for name in kinds
+    }
+
+
+def print_sql(medians, top):
+    print("\n-- SQL ms per confirmation (medians), stock -> ours:")
+    for name in ("WALL", "SQL"):
+        before, after = medians.pop(name)
+        print("  %+7.2f  %6.2f -> %6.2f  %s" % (after - before, before, after, name))
+    growth = sorted(medians.items(), key=lambda item: item[1][0] - item[1][1])
+    for name, (before, after) in growth[:top]:
+        print("  %+7.2f  %6.2f -> %6.2f  %s" % (after - before, before, after, name))
+
+
+def profile_sides(stock, ours, customer, rounds):
+    """{dbname: {(file, line, function): (own s, inclusive s)}} per
+    confirmation, over ``rounds`` rolled-back confirmations per side under
+    cProfile, the sides interleaved."""
+    profilers = {stock: cProfile.Profile(), ours: cProfile.Profile()}
+    for _i in range(rounds):
+        for dbname, profiler in profilers.items():
+            confirm_fresh(dbname, customer, profiler=profiler)
+    result = {}
+    for dbname, profiler in profilers.items():
+        stats = pstats.Stats(profiler).stats
+        result[dbname] = {
+            key: (own / rounds, inclusive / rounds)
+            for key, (_calls, _prim, own, inclusive, _callers) in stats.items()
+        }
+    return result
+
+
+def label(key):
+    filename, line, function = key
+    for marker in (MODULE_DIR, "/odoo/", "/site-packages/"):
+        if marker in filename:
+            filename = filename.split(marker, 1)[1]
+            break
+    return "%s:%s %s" % (filename, line, function)
+
+
+def print_profile(stock, ours, top):
+    """Where the extra time of a confirmation goes, under the profiler (which
+    slows both sides alike, so read the ms as relative)."""
+    print("\n-- own time per confirmation, largest growth stock -> ours (ms):")
+    growth = sorted((ours[key][0] - stock.get(key, (0.0, 0.0))[0], key) for key in ours)
+    for delta, key in reversed(growth[-top:]):
+        print(
+            "  %+7.2f  %6.2f -> %6.2f  %s"
+            % (
+                1000 * delta,
+                1000 * stock.get(key, (0.0,))[0],
+                1000 * ours[key][0],
+                label(key),
+            )
+        )
+    total = sum(own for own, _inclusive in ours.values()) - sum(
+        own for own, _inclusive in stock.values()
+    )
+    print("  total own time: %+.2f ms per confirmation" % (1000 * total))
+    print("\n-- the module's functions by inclusive time per confirmation (ms):")
+    module = sorted(
+        (
+            (inclusive, key)
+            for key, (_own, inclusive) in ours.items()
+            if MODULE_DIR in key[0] and "/bench/" not in key[0]
+        ),
+        reverse=True,
+    )
+    for inclusive, key in module[:top]:
+        print("  %7.2f  %s" % (1000 * inclusive, label(key)))
+
+
 def main():
     stock, ours = sys.argv[1:3]
     customer = sys.argv[3] if len(sys.argv) > 3 else "BENCH-SMALL"
     rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 20
+    top = int(sys.argv[5]) if len(sys.argv) > 5 else 15
     odoo.tools.config.parse_config(["-c", ".odoo-dev/odoo.conf"])
     times = {stock: [], ours: []}
     for dbname in (stock, ours):
@@ -136,6 +275,9 @@ def main():
     print("\n-- queries of stock not in ours:")
     for query, count in (stock_q - ours_q).items():
         print("  %d x %s" % (count, query[:140]))
+    print_sql(sql_by_kind(stock, ours, customer, rounds), top)
+    profiles = profile_sides(stock, ours, customer, rounds)
+    print_profile(profiles[stock], profiles[ours], top)
 
 
 if __name__ == "__main__":
