@@ -51,17 +51,29 @@ def normalize(query):
 
 
 class Recorder:
+    """Every query run inside the ``with`` block, as (issuing frame,
+    normalized query) in ``rows``; subclasses keep other things (record)."""
+
     def __init__(self):
-        self.rows = None
         self._execute = odoo.sql_db.Cursor.execute
+        self.reset()
+
+    def reset(self):
+        self.rows = []
+
+    def record(self, query, _milliseconds):
+        self.rows.append((issuer(), normalize(query)[:160]))
 
     def __enter__(self):
-        self.rows = []
+        self.reset()
         recorder = self
 
         def execute(cr, query, params=None, log_exceptions=None):
-            recorder.rows.append((issuer(), normalize(query)[:160]))
-            return recorder._execute(cr, query, params, log_exceptions)
+            start = time.perf_counter()
+            try:
+                return recorder._execute(cr, query, params, log_exceptions)
+            finally:
+                recorder.record(query, 1000 * (time.perf_counter() - start))
 
         odoo.sql_db.Cursor.execute = execute
         return self
@@ -115,31 +127,15 @@ def confirm_fresh(dbname, customer, recorder=None, commit=False, profiler=None):
     return seconds
 
 
-class SqlTimer:
+class SqlTimer(Recorder):
     """Milliseconds of SQL per statement kind (the module's two credit
-    statements by name, others by their first table), summed per
-    confirmation."""
+    statements by name, others by their first table), summed in ``totals``."""
 
-    def __init__(self):
+    def reset(self):
         self.totals = collections.Counter()
-        self._execute = odoo.sql_db.Cursor.execute
 
-    def __enter__(self):
-        self.totals.clear()
-        timer = self
-
-        def execute(cr, query, params=None, log_exceptions=None):
-            start = time.perf_counter()
-            try:
-                return timer._execute(cr, query, params, log_exceptions)
-            finally:
-                timer.totals[kind(query)] += 1000 * (time.perf_counter() - start)
-
-        odoo.sql_db.Cursor.execute = execute
-        return self
-
-    def __exit__(self, *exc):
-        odoo.sql_db.Cursor.execute = self._execute
+    def record(self, query, milliseconds):
+        self.totals[kind(query)] += milliseconds
 
 
 def kind(query):
@@ -172,14 +168,17 @@ def sql_by_kind(stock, ours, customer, rounds):
     }
 
 
+def print_growth(before, after, name):
+    print("  %+7.2f  %6.2f -> %6.2f  %s" % (after - before, before, after, name))
+
+
 def print_sql(medians, top):
     print("\n-- SQL ms per confirmation (medians), stock -> ours:")
     for name in ("WALL", "SQL"):
-        before, after = medians.pop(name)
-        print("  %+7.2f  %6.2f -> %6.2f  %s" % (after - before, before, after, name))
+        print_growth(*medians.pop(name), name)
     growth = sorted(medians.items(), key=lambda item: item[1][0] - item[1][1])
     for name, (before, after) in growth[:top]:
-        print("  %+7.2f  %6.2f -> %6.2f  %s" % (after - before, before, after, name))
+        print_growth(before, after, name)
 
 
 def profile_sides(stock, ours, customer, rounds):
@@ -214,16 +213,9 @@ def print_profile(stock, ours, top):
     slows both sides alike, so read the ms as relative)."""
     print("\n-- own time per confirmation, largest growth stock -> ours (ms):")
     growth = sorted((ours[key][0] - stock.get(key, (0.0, 0.0))[0], key) for key in ours)
-    for delta, key in reversed(growth[-top:]):
-        print(
-            "  %+7.2f  %6.2f -> %6.2f  %s"
-            % (
-                1000 * delta,
-                1000 * stock.get(key, (0.0,))[0],
-                1000 * ours[key][0],
-                label(key),
-            )
-        )
+    for _delta, key in reversed(growth[-top:]):
+        before = stock.get(key, (0.0,))[0]
+        print_growth(1000 * before, 1000 * ours[key][0], label(key))
     total = sum(own for own, _inclusive in ours.values()) - sum(
         own for own, _inclusive in stock.values()
     )
